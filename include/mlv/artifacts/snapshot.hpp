@@ -1,0 +1,60 @@
+// Loading the artifacts of a commit, the index or the working tree.
+#pragma once
+
+#include "mlv/artifacts/artifact.hpp"
+#include "mlv/git/repository.hpp"
+#include "mlv/store/cache.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlv::artifacts {
+
+enum class SnapshotKind { commit, index, worktree };
+
+// Every artifact of one state of the repository, in path order.
+struct Snapshot {
+    SnapshotKind kind = SnapshotKind::commit;
+    std::string commit_id; // for SnapshotKind::commit
+    std::vector<Artifact> artifacts;
+
+    // Returns the artifact at `path`, or null.
+    const Artifact* find(std::string_view path) const;
+};
+
+// Builds artifacts from Git objects and files, with the cache in front of
+// every hash and every header read.
+class Loader {
+  public:
+    Loader(const git::Repository& repo, store::Cache& cache,
+           std::vector<RolePattern> role_patterns = {});
+
+    // All artifacts of a commit. `paths` limits the result to these paths and
+    // the files below these directories when not empty.
+    Result<Snapshot> load_commit(const std::string& commit_id,
+                                 const std::vector<std::string>& paths = {});
+    // All artifacts of the index (what the next commit would record).
+    Result<Snapshot> load_index(const std::vector<std::string>& paths = {});
+    // All tracked and untracked, not ignored, files of the working tree.
+    Result<Snapshot> load_worktree(const std::vector<std::string>& paths = {});
+
+    // One blob as an artifact at `path`; attributes come from `source`
+    // (and `commit_id` for AttributeSource::commit).
+    Result<Artifact> load_blob(const std::string& path, const std::string& blob_id,
+                               git::AttributeSource source, const std::string& commit_id = {});
+    // One working-tree file as an artifact (path relative to the top).
+    Result<Artifact> load_file(const std::string& path);
+
+  private:
+    Role role_of(const std::string& path, git::AttributeSource source,
+                 const std::string& commit_id);
+    std::shared_ptr<const Description> describe_cached(const std::string& oid, Format format,
+                                                       const ByteSource& source);
+
+    const git::Repository& repo_;
+    store::Cache& cache_;
+    std::vector<RolePattern> role_patterns_;
+};
+
+} // namespace mlv::artifacts

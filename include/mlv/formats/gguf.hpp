@@ -1,0 +1,62 @@
+// GGUF reader (versions 2 and 3), metadata and tensor infos only.
+//
+// Layout: magic "GGUF", uint32 version, uint64 tensor count, uint64 key/value
+// count, the key/value pairs, the tensor infos, padding to the alignment
+// (general.alignment, default 32), then tensor data. Version 1 used 32-bit
+// counts and lengths; it and the pre-release "FUGG" files are rejected with
+// an "unsupported version" message.
+#pragma once
+
+#include "mlv/formats/tensor.hpp"
+#include "mlv/util/byte_source.hpp"
+#include "mlv/util/json.hpp"
+#include "mlv/util/result.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlv::formats {
+
+// Limits applied before allocating anything a count or length from the file
+// asks for; each is far above what real files use.
+inline constexpr uint64_t gguf_max_string_length = 64ull << 20;
+inline constexpr uint64_t gguf_max_array_length = 1ull << 26;
+inline constexpr uint64_t gguf_max_tensor_count = 1ull << 20;
+inline constexpr uint64_t gguf_max_kv_count = 1ull << 20;
+inline constexpr uint32_t gguf_max_dimensions = 4; // GGML_MAX_DIMS
+
+struct GgufFile {
+    uint32_t version = 0;
+    uint64_t tensor_count = 0;
+    uint64_t alignment = 32;
+    // Key/value metadata. Scalars and strings map to JSON values; an array of
+    // more than 64 elements is summarised as {"type": "<element type>", "length": N}.
+    std::map<std::string, Json> metadata;
+    std::vector<TensorInfo> tensors;         // shape outermost first; see tensor.hpp
+    std::optional<std::string> architecture; // general.architecture
+    // tokenizer.ggml.tokens, in id order; empty when the file has no vocabulary.
+    std::vector<std::string> tokens;
+    std::optional<std::string> tokenizer_model; // tokenizer.ggml.model: llama, gpt2, bert, ...
+    // tokenizer.ggml.{bos,eos,unk,sep,pad,cls,mask}_token_id, keyed by the short name ("bos").
+    std::map<std::string, int64_t> special_token_ids;
+    uint64_t parameter_count = 0;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(GgufFile, version, tensor_count, alignment,
+                                                metadata, tensors, architecture, tokens,
+                                                tokenizer_model, special_token_ids, parameter_count)
+
+// Reads the metadata and tensor infos. Fails with the byte offset and what
+// is wrong on: a bad magic; version 1 or a pre-release file ("unsupported
+// GGUF version 1"); an unknown value type ("unknown value type 13 for key
+// 'x' at offset N"); a count or length over the limits above or past the
+// end of the file; a tensor with more than 4 dimensions, an unknown ggml
+// type, or data outside the file.
+Result<GgufFile> read_gguf(const ByteSource& source);
+
+// Returns the name of a ggml tensor type ("F32", "Q4_K"), or nullopt when unknown.
+std::optional<std::string> ggml_type_name(uint32_t type);
+
+} // namespace mlv::formats

@@ -1,0 +1,24 @@
+// Terminal detection and colour, honouring NO_COLOR (https://no-color.org).
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace mlv::term {
+
+enum class Stream { out, err };
+
+// Returns whether the stream is a terminal.
+bool is_terminal(Stream stream);
+
+// Returns whether colour should be written to the stream: it is a terminal,
+// NO_COLOR is unset or empty, and TERM is not "dumb".
+bool use_color(Stream stream);
+
+enum class Color { none, red, green, yellow, blue, magenta, cyan, bold, dim };
+
+// Wraps `text` in the escape codes for `color` when `enabled`, else returns it unchanged.
+std::string paint(std::string_view text, Color color, bool enabled);
+
+} // namespace mlv::term

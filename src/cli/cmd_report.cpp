@@ -1,0 +1,18 @@
+#include "commands.hpp"
+#include "common.hpp"
+
+#include "mlv/util/error.hpp"
+
+namespace mlv::cli {
+
+void register_report(CLI::App& app, CommandContext& context) {
+    auto* command = app.add_subcommand("report", "(not implemented yet)");
+    add_verbose_flag(*command);
+    command->callback([&context] {
+        open_repository();
+        context.exit_status = exit_code::failure;
+        throw FatalError("'report' is not implemented yet", exit_code::failure);
+    });
+}
+
+} // namespace mlv::cli

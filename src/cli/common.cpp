@@ -1,0 +1,48 @@
+#include "common.hpp"
+
+#include "mlv/util/error.hpp"
+#include "mlv/util/trace.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+namespace mlv::cli {
+
+git::Repository open_repository() {
+    auto repo = git::Repository::discover(".");
+    if (!repo) {
+        throw FatalError(repo.error());
+    }
+    return std::move(repo).value();
+}
+
+std::unique_ptr<store::Cache> open_cache(const git::Repository& repo) {
+    const char* disabled = std::getenv("GIT_MLV_NO_CACHE");
+    if (disabled != nullptr && *disabled != '\0') {
+        return std::make_unique<store::Cache>("");
+    }
+    return std::make_unique<store::Cache>(repo.common_dir() + "mlv");
+}
+
+void add_verbose_flag(CLI::App& command) {
+    command.add_flag_callback(
+        "-v,--verbose", [] { trace::set_enabled(true); },
+        "Print debug lines on stderr (same as GIT_MLV_TRACE=1)");
+}
+
+void print_json(const Json& value) {
+    // error_handler::replace keeps invalid UTF-8 from a model file from
+    // aborting the output.
+    std::cout << value.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+void print_error(const std::string& message) {
+    std::cerr << "error: " << message << '\n';
+}
+
+void print_warning(const std::string& message) {
+    std::cerr << "warning: " << message << '\n';
+}
+
+} // namespace mlv::cli

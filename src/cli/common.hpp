@@ -1,0 +1,32 @@
+// Helpers shared by the commands: opening the repository, printing.
+#pragma once
+
+#include "mlv/git/repository.hpp"
+#include "mlv/store/cache.hpp"
+#include "mlv/util/json.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+namespace mlv::cli {
+
+// Opens the repository around the current directory, or throws FatalError
+// with Git's "not a git repository" message and exit status 128.
+git::Repository open_repository();
+
+// The metadata cache of `repo`; disabled when GIT_MLV_NO_CACHE is set.
+std::unique_ptr<store::Cache> open_cache(const git::Repository& repo);
+
+// Adds -v/--verbose, which turns on trace output, to a command.
+void add_verbose_flag(CLI::App& command);
+
+// Writes `value` to stdout as indented JSON followed by a newline.
+void print_json(const Json& value);
+
+// Writes "error: <message>" or "warning: <message>" to stderr.
+void print_error(const std::string& message);
+void print_warning(const std::string& message);
+
+} // namespace mlv::cli

@@ -1,0 +1,61 @@
+#include "mlv/util/term.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+namespace mlv::term {
+
+bool is_terminal(Stream stream) {
+    return ::isatty(stream == Stream::out ? STDOUT_FILENO : STDERR_FILENO) == 1;
+}
+
+bool use_color(Stream stream) {
+    const char* no_color = std::getenv("NO_COLOR");
+    if (no_color != nullptr && *no_color != '\0') {
+        return false;
+    }
+    const char* term = std::getenv("TERM");
+    if (term != nullptr && std::strcmp(term, "dumb") == 0) {
+        return false;
+    }
+    return is_terminal(stream);
+}
+
+std::string paint(std::string_view text, Color color, bool enabled) {
+    if (!enabled || color == Color::none) {
+        return std::string(text);
+    }
+    const char* code = "";
+    switch (color) {
+    case Color::red:
+        code = "\033[31m";
+        break;
+    case Color::green:
+        code = "\033[32m";
+        break;
+    case Color::yellow:
+        code = "\033[33m";
+        break;
+    case Color::blue:
+        code = "\033[34m";
+        break;
+    case Color::magenta:
+        code = "\033[35m";
+        break;
+    case Color::cyan:
+        code = "\033[36m";
+        break;
+    case Color::bold:
+        code = "\033[1m";
+        break;
+    case Color::dim:
+        code = "\033[2m";
+        break;
+    case Color::none:
+        break;
+    }
+    return std::string(code) + std::string(text) + "\033[m";
+}
+
+} // namespace mlv::term
