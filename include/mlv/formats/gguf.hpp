@@ -59,4 +59,14 @@ Result<GgufFile> read_gguf(const ByteSource& source);
 // Returns the name of a ggml tensor type ("F32", "Q4_K"), or nullopt when unknown.
 std::optional<std::string> ggml_type_name(uint32_t type);
 
+// Returns the ggml type number of a name ("Q4_K" is 12), or nullopt when unknown.
+std::optional<uint32_t> ggml_type_from_name(std::string_view name);
+
+// Returns the size in bytes of a tensor of ggml `type` with `shape` (outermost
+// first): ggml stores each row of shape.back() elements as blocks of a fixed
+// number of elements (32 for Q4_0, 256 for the K-quants, 1 for F32). Fails on
+// an unknown type, a row length that is not a multiple of the block size, or
+// a size that overflows 64 bits.
+Result<uint64_t> ggml_tensor_size(uint32_t type, const std::vector<uint64_t>& shape);
+
 } // namespace mlv::formats
