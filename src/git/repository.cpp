@@ -3,8 +3,10 @@
 #include "mlv/util/trace.hpp"
 
 #include <git2.h>
+#include <git2/sys/repository.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 
@@ -156,6 +158,29 @@ bool is_blob_mode(uint32_t mode) {
            mode == GIT_FILEMODE_LINK;
 }
 
+// Git runs the pre-commit hook with GIT_INDEX_FILE naming the index that
+// the commit records: .git/index.lock for `git commit -a`, a temporary
+// next-index-*.lock for `git commit <paths>`. libgit2 ignores the variable
+// unless opened with GIT_REPOSITORY_OPEN_FROM_ENV, so it is applied here. A
+// relative path is relative to the current directory, as in Git.
+Result<void> use_index_file_from_environment(git_repository* repo) {
+    const char* index_file = std::getenv("GIT_INDEX_FILE");
+    if (index_file == nullptr || *index_file == '\0') {
+        return {};
+    }
+    git_index* index = nullptr;
+    if (git_index_open(&index, index_file) != 0) {
+        return git_failure("cannot read the index '" + std::string(index_file) +
+                           "' named by GIT_INDEX_FILE");
+    }
+    OwnedIndex owned(index);
+    if (git_repository_set_index(repo, index) != 0) {
+        return git_failure("cannot use the index '" + std::string(index_file) + "'");
+    }
+    trace::log("git", std::string("using the index ") + index_file + " from GIT_INDEX_FILE");
+    return {};
+}
+
 } // namespace
 
 std::string last_error_message() {
@@ -198,8 +223,14 @@ Result<Repository> Repository::open(const std::string& path) {
     if (git_repository_open(&repo, path.c_str()) != 0) {
         return git_failure("cannot open repository '" + path + "'");
     }
+    Repository opened(repo);
     trace::log("git", "opened repository at " + path);
-    return Repository(repo);
+
+    auto index = use_index_file_from_environment(repo);
+    if (!index) {
+        return index.error();
+    }
+    return opened;
 }
 
 std::string Repository::workdir() const {
