@@ -283,7 +283,8 @@ std::string zip_bytes(const std::vector<ZipMember>& members, Zip64 zip64,
         if (wide) {
             local_extra.u16(zip64_extra_id).u16(16).u64(member.data.size()).u64(member.data.size());
         }
-        out.u32(local_header_signature).u16(version_needed).u16(0).u16(0).u16(0).u16(0x21);
+        out.u32(local_header_signature).u16(version_needed).u16(0).u16(member.method);
+        out.u16(0).u16(0x21);
         out.u32(crc);
         out.u32(wide ? all_ones_32 : static_cast<uint32_t>(member.data.size()));
         out.u32(wide ? all_ones_32 : static_cast<uint32_t>(member.data.size()));
@@ -297,7 +298,7 @@ std::string zip_bytes(const std::vector<ZipMember>& members, Zip64 zip64,
             central_extra.u64(member.data.size()).u64(member.data.size()).u64(local_offset);
         }
         directory.u32(central_header_signature).u16(version_needed).u16(version_needed);
-        directory.u16(0).u16(0).u16(0).u16(0x21).u32(crc);
+        directory.u16(0).u16(member.method).u16(0).u16(0x21).u32(crc);
         directory.u32(wide ? all_ones_32 : static_cast<uint32_t>(member.data.size()));
         directory.u32(wide ? all_ones_32 : static_cast<uint32_t>(member.data.size()));
         directory.u16(static_cast<uint16_t>(member.name.size()));

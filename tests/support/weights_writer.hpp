@@ -138,10 +138,12 @@ class GgufBuilder {
     std::vector<Tensor> tensors_;
 };
 
-// One member of a zip archive.
+// One member of a zip archive. `data` is written as given, and `method`
+// is only recorded in the headers (8 claims deflate without compressing).
 struct ZipMember {
     std::string name;
     std::string data;
+    uint16_t method = 0;
 };
 
 enum class Zip64 { no, yes };

@@ -37,13 +37,23 @@ struct TorchCheckpoint {
     uint64_t storage_bytes = 0;           // their total size
     std::optional<std::string> byteorder; // "little" or "big"
     std::optional<std::string> version;   // content of <prefix>/version
+    // Content of <prefix>/.format_version, which newer torch.save versions
+    // write and older archives lack.
+    std::optional<std::string> format_version;
 };
+NLOHMANN_JSON_SERIALIZE_ENUM(TorchCheckpoint::Layout,
+                             {{TorchCheckpoint::Layout::zip, "zip"},
+                              {TorchCheckpoint::Layout::legacy_pickle, "legacy_pickle"}})
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TorchCheckpoint, layout, record_prefix, entries,
-                                                storage_count, storage_bytes, byteorder, version)
+                                                storage_count, storage_bytes, byteorder, version,
+                                                format_version)
 
 // Reads the zip central directory (ZIP64 included) or detects a legacy
-// pickle (first byte 0x80, protocol 2 to 5). Fails on anything else or a
-// directory that does not fit the file.
+// pickle (first byte 0x80, protocol 2 to 5). The small text entries
+// (`byteorder`, `version`, `.format_version`) are read only when stored
+// uncompressed and at most 64 bytes long, and are trimmed of surrounding
+// whitespace. Fails on anything else, on a zip without `<prefix>/data.pkl`,
+// or on a directory that does not fit the file.
 Result<TorchCheckpoint> read_torch_checkpoint(const ByteSource& source);
 
 } // namespace mlv::formats
