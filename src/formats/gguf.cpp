@@ -87,6 +87,30 @@ uint64_t min_value_size(ValueType type) {
     }
 }
 
+// Keys of the special token ids. llama.cpp (gguf-py constants.py) writes
+// "unknown", "seperator" (sic) and "padding"; the short aliases are accepted
+// when the long key is absent.
+struct SpecialTokenKey {
+    std::string_view key;
+    std::string_view name;
+    bool preferred;
+};
+constexpr std::array<SpecialTokenKey, 13> special_token_keys{{
+    {"tokenizer.ggml.bos_token_id", "bos", true},
+    {"tokenizer.ggml.eos_token_id", "eos", true},
+    {"tokenizer.ggml.eot_token_id", "eot", true},
+    {"tokenizer.ggml.eom_token_id", "eom", true},
+    {"tokenizer.ggml.unknown_token_id", "unk", true},
+    {"tokenizer.ggml.unk_token_id", "unk", false},
+    {"tokenizer.ggml.seperator_token_id", "sep", true},
+    {"tokenizer.ggml.separator_token_id", "sep", false},
+    {"tokenizer.ggml.sep_token_id", "sep", false},
+    {"tokenizer.ggml.padding_token_id", "pad", true},
+    {"tokenizer.ggml.pad_token_id", "pad", false},
+    {"tokenizer.ggml.cls_token_id", "cls", true},
+    {"tokenizer.ggml.mask_token_id", "mask", true},
+}};
+
 // Arrays up to this many elements are kept in GgufFile::metadata. Longer
 // ones are summarised by their element type and length.
 constexpr uint64_t max_inline_array_length = 64;
@@ -465,11 +489,6 @@ Result<void> Parser::read_tokens(uint64_t count, const std::string& key) {
 }
 
 Result<void> Parser::record_known_key(const std::string& key, const Json& value) {
-    static constexpr std::string_view special_prefix = "tokenizer.ggml.";
-    static constexpr std::string_view special_suffix = "_token_id";
-    static constexpr std::array<std::string_view, 7> special_names{"bos", "eos", "unk", "sep",
-                                                                   "pad", "cls", "mask"};
-
     if (key == "general.architecture" && value.is_string()) {
         file_.architecture = value.get<std::string>();
     } else if (key == "tokenizer.ggml.model" && value.is_string()) {
@@ -482,14 +501,15 @@ Result<void> Parser::record_known_key(const std::string& key, const Json& value)
         file_.alignment = static_cast<uint64_t>(*alignment);
     }
 
-    for (std::string_view name : special_names) {
-        std::string special_key =
-            std::string(special_prefix) + std::string(name) + std::string(special_suffix);
-        if (key != special_key) {
+    for (const auto& special : special_token_keys) {
+        if (key != special.key) {
             continue;
         }
-        if (auto id = json_to_int(value)) {
-            file_.special_token_ids[std::string(name)] = *id;
+        auto id = json_to_int(value);
+        // The llama.cpp spelling wins over a short alias set in the same file.
+        bool taken = file_.special_token_ids.count(std::string(special.name)) != 0;
+        if (id && (special.preferred || !taken)) {
+            file_.special_token_ids[std::string(special.name)] = *id;
         }
     }
     return {};

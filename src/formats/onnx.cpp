@@ -10,7 +10,7 @@ namespace {
 using protobuf::Field;
 using protobuf::WireType;
 
-// Field numbers from onnx.proto (ONNX 1.12).
+// Field numbers of onnx.proto.
 namespace model_field {
 constexpr uint32_t ir_version = 1;
 constexpr uint32_t producer_name = 2;

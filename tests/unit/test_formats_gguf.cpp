@@ -49,9 +49,13 @@ GgufBuilder tiny_llama() {
         .set_string_array("tokenizer.ggml.tokens", {"<unk>", "<s>", "</s>", "a", "b"})
         .set_u32("tokenizer.ggml.bos_token_id", 1)
         .set_u32("tokenizer.ggml.eos_token_id", 2)
+        .set_u32("tokenizer.ggml.unk_token_id", 9)
         .set_i32("tokenizer.ggml.unknown_token_id", 0)
-        .set_u32("tokenizer.ggml.padding_token_id", 0)
-        .set_u32("tokenizer.ggml.unk_token_id", 0)
+        .set_u32("tokenizer.ggml.padding_token_id", 2)
+        .set_u32("tokenizer.ggml.seperator_token_id", 3)
+        .set_u32("tokenizer.ggml.cls_token_id", 4)
+        .set_u32("tokenizer.ggml.mask_token_id", 4)
+        .set_u32("tokenizer.ggml.pad_token_id", 7)
         .add_tensor("token_embd.weight", "F16", {5, 8})
         .add_tensor("output_norm.weight", "F32", {8})
         .add_tensor("blk.0.ffn_up.weight", "Q8_0", {2, 64});
@@ -117,8 +121,12 @@ TEST_CASE("gguf known answers") {
     CHECK(file->tokens == std::vector<std::string>{"<unk>", "<s>", "</s>", "a", "b"});
     CHECK(file->special_token_ids.at("bos") == 1);
     CHECK(file->special_token_ids.at("eos") == 2);
-    CHECK(file->special_token_ids.at("unk") == 0);
-    CHECK(file->special_token_ids.count("pad") == 0); // "padding_token_id" is not the GGUF key
+    CHECK(file->special_token_ids.at("unk") == 0); // unknown_token_id wins over unk_token_id
+    CHECK(file->special_token_ids.at("pad") == 2); // padding_token_id wins over pad_token_id
+    CHECK(file->special_token_ids.at("sep") == 3);
+    CHECK(file->special_token_ids.at("cls") == 4);
+    CHECK(file->special_token_ids.at("mask") == 4);
+    CHECK(file->special_token_ids.size() == 7);
     CHECK(file->metadata.at("llama.embedding_length") == 8);
     CHECK(file->metadata.at("llama.rope.freq_base_int") == -3);
     CHECK(file->metadata.at("llama.rope.freq_base") == 10000.0);

@@ -40,7 +40,10 @@ struct GgufFile {
     // tokenizer.ggml.tokens, in id order; empty when the file has no vocabulary.
     std::vector<std::string> tokens;
     std::optional<std::string> tokenizer_model; // tokenizer.ggml.model: llama, gpt2, bert, ...
-    // tokenizer.ggml.{bos,eos,unk,sep,pad,cls,mask}_token_id, keyed by the short name ("bos").
+    // Special token ids keyed by short name: bos, eos, eot, eom, unk, sep,
+    // pad, cls, mask. They come from tokenizer.ggml.<long name>_token_id with
+    // llama.cpp's long names (unknown, seperator, padding for unk, sep, pad),
+    // or from the short-name key when the long one is absent.
     std::map<std::string, int64_t> special_token_ids;
     uint64_t parameter_count = 0;
 };
