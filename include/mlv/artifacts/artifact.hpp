@@ -53,6 +53,9 @@ Description describe(Format format, const ByteSource& source);
 // `training_args.bin` is training_args, GGUF magic wins over the extension.
 Format detect_format(std::string_view path, std::string_view first_bytes);
 
+// The same decision from the format the path names.
+Format detect_format_from(Format path_format, std::string_view first_bytes);
+
 Json to_json(const Description& description);
 Description description_from_json(const Json& json);
 

@@ -1,7 +1,8 @@
 // The metadata cache under <git-common-dir>/mlv/.
 //
 // Three maps, all rebuilt on demand if deleted (format in docs/cache-format.md):
-//   - content id (SHA-256) -> Description, one file per id under meta/;
+//   - content id (SHA-256) and the format its path names -> Description, one
+//     file per key under meta/;
 //   - Git blob id -> content digest and storage, in blobs.json;
 //   - working-tree path -> stat (size, mtime, inode) and content digest, in
 //     worktree.json, so unchanged files are never rehashed.
@@ -20,15 +21,17 @@
 namespace mlv::store {
 
 struct BlobRecord {
-    std::string oid;   // content SHA-256
-    uint64_t size = 0; // content size
+    std::string oid;   // content SHA-256; the LFS oid when the blob is a pointer
+    uint64_t size = 0; // content size; the size the pointer names for LFS
     bool lfs = false;  // the blob is an LFS pointer
 };
 
 struct WorktreeRecord {
     FileStat stat;
-    std::string oid;
-    std::string xxh3;
+    std::string oid;   // content SHA-256; the LFS oid when the file is a pointer
+    std::string xxh3;  // XXH3-128 of the file's bytes
+    uint64_t size = 0; // content size; the size the pointer names for LFS
+    bool lfs = false;  // the file is an LFS pointer (smudging was skipped)
 };
 
 class Cache {
@@ -40,9 +43,11 @@ class Cache {
     Cache(const Cache&) = delete;
     Cache& operator=(const Cache&) = delete;
 
+    // Descriptions are keyed by content id and the format the path names
+    // (the description itself may hold a format detected from the content).
     std::shared_ptr<const artifacts::Description> description(const std::string& oid,
-                                                              artifacts::Format format);
-    void put_description(const std::string& oid,
+                                                              artifacts::Format path_format);
+    void put_description(const std::string& oid, artifacts::Format path_format,
                          std::shared_ptr<const artifacts::Description> description);
 
     std::optional<BlobRecord> blob(const std::string& blob_id);
@@ -52,8 +57,8 @@ class Cache {
     std::optional<WorktreeRecord> worktree(const std::string& path, const FileStat& stat);
     void put_worktree(const std::string& path, const WorktreeRecord& record);
 
-    // Writes the dirty maps to disk. Failures are traced, not returned: a
-    // cache that cannot be written only costs time.
+    // Writes the dirty maps to disk; the destructor calls it too. Failures
+    // are traced, not returned: a cache that cannot be written only costs time.
     void flush();
 
   private:

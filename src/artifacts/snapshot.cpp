@@ -1,0 +1,309 @@
+#include "mlv/artifacts/snapshot.hpp"
+
+#include "mlv/formats/lfs_pointer.hpp"
+#include "mlv/util/file.hpp"
+#include "mlv/util/hash.hpp"
+#include "mlv/util/trace.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace mlv::artifacts {
+namespace {
+
+// Non-LFS blobs are read into memory by libgit2 to be hashed and described.
+// Model repositories keep large files in LFS; a multi-gigabyte raw blob is
+// rejected rather than loaded.
+constexpr uint64_t max_blob_size = 4ull << 30;
+
+// Enough bytes to recognise every magic number detect_format looks at.
+constexpr uint64_t sniff_size = 16;
+
+bool selected(const std::string& path, const std::vector<std::string>& paths) {
+    if (paths.empty()) {
+        return true;
+    }
+    for (const auto& wanted : paths) {
+        std::string prefix = wanted;
+        while (!prefix.empty() && prefix.back() == '/') {
+            prefix.pop_back();
+        }
+        if (prefix.empty() || prefix == "." || path == prefix ||
+            (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+             path[prefix.size()] == '/')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Formats whose content nothing reads; their bytes are hashed but not parsed.
+bool has_reader(Format format) {
+    switch (format) {
+    case Format::markdown:
+    case Format::text:
+    case Format::keras_h5:
+    case Format::flax_msgpack:
+    case Format::tflite:
+        return false;
+    default:
+        return true;
+    }
+}
+
+Storage lfs_storage(const git::Repository& repo, const std::string& oid) {
+    return std::filesystem::exists(repo.lfs_object_path(oid)) ? Storage::lfs : Storage::lfs_missing;
+}
+
+} // namespace
+
+const Artifact* Snapshot::find(std::string_view path) const {
+    auto it = std::lower_bound(artifacts.begin(), artifacts.end(), path,
+                               [](const Artifact& a, std::string_view p) { return a.path < p; });
+    if (it != artifacts.end() && it->path == path) {
+        return &*it;
+    }
+    return nullptr;
+}
+
+Loader::Loader(const git::Repository& repo, store::Cache& cache,
+               std::vector<RolePattern> role_patterns)
+    : repo_(repo), cache_(cache), role_patterns_(std::move(role_patterns)) {
+}
+
+Role Loader::role_of(const std::string& path, git::AttributeSource source,
+                     const std::string& commit_id) {
+    auto attribute = repo_.attribute(path, "mlv-role", source, commit_id);
+    std::optional<std::string> value;
+    if (attribute) {
+        value = *attribute;
+    } else {
+        trace::log("artifacts", attribute.error().message);
+    }
+    return resolve_role(path, value, role_patterns_);
+}
+
+std::shared_ptr<const Description>
+Loader::describe_cached(const std::string& oid, Format path_format, const ByteSource& source) {
+    if (auto cached = cache_.description(oid, path_format)) {
+        return cached;
+    }
+    auto head = source.read_string(0, std::min<uint64_t>(source.size(), sniff_size));
+    Format format = detect_format_from(path_format, head ? *head : std::string());
+    auto description = std::make_shared<const Description>(describe(format, source));
+    cache_.put_description(oid, path_format, description);
+    return description;
+}
+
+Result<Artifact> Loader::load_blob(const std::string& path, const std::string& blob_id,
+                                   git::AttributeSource source, const std::string& commit_id) {
+    Artifact artifact;
+    artifact.path = path;
+    artifact.blob_id = blob_id;
+    artifact.role = role_of(path, source, commit_id);
+    Format path_format = format_from_path(path);
+    artifact.format = path_format;
+
+    // The blob is read at most once: for hashing when its digest is not
+    // cached, and for describing when its description is not cached.
+    std::optional<std::string> content;
+    auto record = cache_.blob(blob_id);
+    if (!record) {
+        auto bytes = repo_.read_blob(blob_id, max_blob_size);
+        if (!bytes) {
+            return make_error("cannot read '" + path + "': " + bytes.error().message, 128);
+        }
+        store::BlobRecord fresh;
+        if (auto pointer = formats::parse_lfs_pointer(*bytes)) {
+            fresh = {pointer->oid, pointer->size, true};
+        } else {
+            fresh = {hash_bytes(*bytes).sha256, bytes->size(), false};
+        }
+        cache_.put_blob(blob_id, fresh);
+        record = fresh;
+        content = std::move(*bytes);
+    }
+    artifact.oid = record->oid;
+    artifact.size = record->size;
+    artifact.storage = record->lfs ? lfs_storage(repo_, record->oid) : Storage::git;
+
+    if (!has_reader(path_format)) {
+        return artifact;
+    }
+    if (artifact.storage == Storage::lfs) {
+        auto file = FileSource::open(repo_.lfs_object_path(artifact.oid));
+        if (!file) {
+            artifact.storage = Storage::lfs_missing;
+            return artifact;
+        }
+        artifact.description = describe_cached(artifact.oid, path_format, **file);
+    } else if (artifact.storage == Storage::git) {
+        if (auto cached = cache_.description(artifact.oid, path_format)) {
+            artifact.description = cached;
+        } else {
+            if (!content) {
+                auto bytes = repo_.read_blob(blob_id, max_blob_size);
+                if (!bytes) {
+                    return make_error("cannot read '" + path + "': " + bytes.error().message, 128);
+                }
+                content = std::move(*bytes);
+            }
+            MemorySource memory(*content);
+            artifact.description = describe_cached(artifact.oid, path_format, memory);
+        }
+    }
+    if (artifact.description) {
+        artifact.format = artifact.description->format;
+    }
+    return artifact;
+}
+
+Result<Artifact> Loader::load_file(const std::string& path) {
+    std::string full = repo_.workdir() + path;
+    auto stat = stat_file(full);
+    if (!stat) {
+        return make_error("cannot read '" + path + "': not a regular file", 128);
+    }
+
+    Artifact artifact;
+    artifact.path = path;
+    artifact.role = role_of(path, git::AttributeSource::worktree, {});
+    Format path_format = format_from_path(path);
+    artifact.format = path_format;
+
+    auto record = cache_.worktree(path, *stat);
+    if (!record) {
+        store::WorktreeRecord fresh;
+        fresh.stat = *stat;
+        std::optional<formats::LfsPointer> pointer;
+        if (stat->size <= formats::lfs_pointer_max_size) {
+            auto text = read_file(full, formats::lfs_pointer_max_size);
+            if (!text) {
+                return text.error();
+            }
+            pointer = formats::parse_lfs_pointer(*text);
+            fresh.xxh3 = hash_bytes(*text).xxh3;
+            if (!pointer) {
+                fresh.oid = hash_bytes(*text).sha256;
+                fresh.size = text->size();
+            }
+        }
+        if (pointer) {
+            fresh.oid = pointer->oid;
+            fresh.size = pointer->size;
+            fresh.lfs = true;
+        } else if (fresh.oid.empty()) {
+            trace::log("artifacts", "hashing " + path);
+            auto digest = hash_file(full);
+            if (!digest) {
+                return digest.error();
+            }
+            fresh.oid = digest->sha256;
+            fresh.xxh3 = digest->xxh3;
+            fresh.size = digest->size;
+        }
+        cache_.put_worktree(path, fresh);
+        record = fresh;
+    }
+    artifact.oid = record->oid;
+    artifact.size = record->size;
+    artifact.storage = record->lfs ? lfs_storage(repo_, record->oid) : Storage::git;
+
+    if (!has_reader(path_format) || artifact.storage == Storage::lfs_missing) {
+        return artifact;
+    }
+    std::string content_path =
+        artifact.storage == Storage::lfs ? repo_.lfs_object_path(artifact.oid) : full;
+    auto file = FileSource::open(content_path);
+    if (!file) {
+        return file.error();
+    }
+    artifact.description = describe_cached(artifact.oid, path_format, **file);
+    artifact.format = artifact.description->format;
+    return artifact;
+}
+
+Result<Snapshot> Loader::load_commit(const std::string& commit_id,
+                                     const std::vector<std::string>& paths) {
+    auto entries = repo_.list_tree(commit_id);
+    if (!entries) {
+        return entries.error();
+    }
+    Snapshot snapshot;
+    snapshot.kind = SnapshotKind::commit;
+    snapshot.commit_id = commit_id;
+    for (const auto& entry : *entries) {
+        if (!selected(entry.path, paths)) {
+            continue;
+        }
+        auto artifact =
+            load_blob(entry.path, entry.blob_id, git::AttributeSource::commit, commit_id);
+        if (!artifact) {
+            return artifact.error();
+        }
+        snapshot.artifacts.push_back(std::move(*artifact));
+    }
+    std::sort(snapshot.artifacts.begin(), snapshot.artifacts.end(),
+              [](const Artifact& a, const Artifact& b) { return a.path < b.path; });
+    return snapshot;
+}
+
+Result<Snapshot> Loader::load_index(const std::vector<std::string>& paths) {
+    auto entries = repo_.list_index();
+    if (!entries) {
+        return entries.error();
+    }
+    Snapshot snapshot;
+    snapshot.kind = SnapshotKind::index;
+    for (const auto& entry : *entries) {
+        if (!selected(entry.path, paths)) {
+            continue;
+        }
+        auto artifact = load_blob(entry.path, entry.blob_id, git::AttributeSource::index);
+        if (!artifact) {
+            return artifact.error();
+        }
+        snapshot.artifacts.push_back(std::move(*artifact));
+    }
+    std::sort(snapshot.artifacts.begin(), snapshot.artifacts.end(),
+              [](const Artifact& a, const Artifact& b) { return a.path < b.path; });
+    return snapshot;
+}
+
+Result<Snapshot> Loader::load_worktree(const std::vector<std::string>& paths) {
+    auto index = repo_.list_index();
+    if (!index) {
+        return index.error();
+    }
+    auto status = repo_.status();
+    if (!status) {
+        return status.error();
+    }
+    std::vector<std::string> files;
+    for (const auto& entry : *index) {
+        files.push_back(entry.path);
+    }
+    for (const auto& entry : *status) {
+        if (entry.worktree_state == '?') {
+            files.push_back(entry.path);
+        }
+    }
+    std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
+
+    Snapshot snapshot;
+    snapshot.kind = SnapshotKind::worktree;
+    for (const auto& path : files) {
+        if (!selected(path, paths) || !stat_file(repo_.workdir() + path)) {
+            continue; // deleted in the working tree, or not a regular file
+        }
+        auto artifact = load_file(path);
+        if (!artifact) {
+            return artifact.error();
+        }
+        snapshot.artifacts.push_back(std::move(*artifact));
+    }
+    return snapshot;
+}
+
+} // namespace mlv::artifacts
