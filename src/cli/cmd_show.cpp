@@ -1,18 +1,177 @@
 #include "commands.hpp"
 #include "common.hpp"
 
+#include "mlv/artifacts/inventory.hpp"
 #include "mlv/util/error.hpp"
+#include "mlv/util/file.hpp"
+#include "mlv/util/term.hpp"
+
+#include <cstdio>
+#include <iostream>
 
 namespace mlv::cli {
+namespace {
+
+std::string human_size(uint64_t bytes) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = static_cast<double>(bytes);
+    int unit = 0;
+    while (value >= 1024 && unit < 4) {
+        value /= 1024;
+        ++unit;
+    }
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+    return buffer;
+}
+
+std::string pad(const std::string& text, size_t width) {
+    return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
+}
+
+std::string storage_word(const artifacts::Artifact& artifact) {
+    switch (artifact.storage) {
+    case artifacts::Storage::git:
+        return "git";
+    case artifacts::Storage::lfs:
+        return "lfs";
+    case artifacts::Storage::lfs_missing:
+        return "lfs (missing)";
+    }
+    return "git";
+}
+
+Json artifact_json(const artifacts::Artifact& artifact, const Json& summary) {
+    Json out = {{"path", artifact.path},
+                {"role", artifacts::to_string(artifact.role)},
+                {"size", artifact.size},
+                {"oid", artifact.oid},
+                {"format", artifacts::to_string(artifact.format)},
+                {"lfs", artifact.is_lfs()},
+                {"content_present", artifact.content_present()},
+                {"summary", summary}};
+    if (!artifact.blob_id.empty()) {
+        out["blob"] = artifact.blob_id;
+    }
+    if (artifact.description && artifact.description->error) {
+        out["error"] = *artifact.description->error;
+    }
+    return out;
+}
+
+Json inventory_json(const artifacts::Inventory& inventory) {
+    Json artifacts = Json::array();
+    for (size_t i = 0; i < inventory.snapshot.artifacts.size(); ++i) {
+        artifacts.push_back(artifact_json(inventory.snapshot.artifacts[i], inventory.summaries[i]));
+    }
+    Json out = {{"artifacts", artifacts}, {"totals", inventory.totals}};
+    if (!inventory.commit_id.empty()) {
+        out["commit"] = inventory.commit_id;
+    }
+    out["source"] = inventory.source == artifacts::InventorySource::worktree ? "worktree"
+                    : inventory.source == artifacts::InventorySource::index  ? "index"
+                                                                             : "commit";
+    return out;
+}
+
+void print_inventory(const artifacts::Inventory& inventory, bool color) {
+    size_t width = 4;
+    for (const auto& artifact : inventory.snapshot.artifacts) {
+        width = std::max(width, std::min<size_t>(artifact.path.size(), 48));
+    }
+    for (size_t i = 0; i < inventory.snapshot.artifacts.size(); ++i) {
+        const auto& artifact = inventory.snapshot.artifacts[i];
+        std::string summary = artifacts::summary_line(artifact);
+        const Json& enriched = inventory.summaries[i];
+        if (artifact.format == artifacts::Format::shard_index && enriched.contains("parameters")) {
+            summary += ", " + enriched["parameters"].dump() + " params";
+            if (enriched.value("parameters_estimated", false)) {
+                summary += " (estimated from total_size)";
+            }
+        }
+        term::Color role_color = artifact.role == artifacts::Role::weights ? term::Color::cyan
+                                 : artifact.role == artifacts::Role::tokenizer
+                                     ? term::Color::magenta
+                                 : artifact.role == artifacts::Role::config ? term::Color::yellow
+                                                                            : term::Color::none;
+        std::cout << pad(artifact.path, width) << "  "
+                  << term::paint(pad(std::string(artifacts::to_string(artifact.role)), 9),
+                                 role_color, color)
+                  << "  " << pad(human_size(artifact.size), 10) << "  "
+                  << term::paint(artifact.oid.substr(0, 12), term::Color::dim, color) << "  "
+                  << pad(storage_word(artifact), 13) << "  "
+                  << pad(std::string(artifacts::to_string(artifact.format)), 18) << "  " << summary
+                  << '\n';
+    }
+    const Json& totals = inventory.totals;
+    std::cout << "\n"
+              << inventory.snapshot.artifacts.size()
+              << " artifacts; weights: " << totals["weights_files"].get<uint64_t>() << " files, "
+              << human_size(totals["weights_bytes"].get<uint64_t>());
+    if (totals["parameters"].get<uint64_t>() > 0) {
+        std::cout << ", " << totals["parameters"].get<uint64_t>() << " parameters";
+    }
+    std::cout << '\n';
+}
+
+struct ShowOptions {
+    std::vector<std::string> arguments; // [<revision>] [<path>...]
+    bool worktree = false;
+    bool staged = false;
+    bool json = false;
+};
+
+int run_show(const ShowOptions& options) {
+    auto repo = open_repository();
+    auto cache = open_cache(repo);
+
+    artifacts::InventoryRequest request;
+    request.role_patterns = load_role_patterns(repo);
+    request.paths = options.arguments;
+    // Like git: the first argument is a revision when it names a commit and
+    // no file of that name exists; everything else is a path.
+    if (!request.paths.empty() && !options.worktree && !options.staged &&
+        repo.resolve_commit(request.paths.front()) &&
+        !stat_file(repo.workdir() + request.paths.front())) {
+        request.revision = request.paths.front();
+        request.paths.erase(request.paths.begin());
+    }
+    request.source = options.worktree ? artifacts::InventorySource::worktree
+                     : options.staged ? artifacts::InventorySource::index
+                                      : artifacts::InventorySource::commit;
+    auto inventory = value_or_die(artifacts::build_inventory(repo, *cache, request));
+
+    if (options.json) {
+        print_json(inventory_json(inventory));
+    } else {
+        bool color = term::use_color(term::Stream::out);
+        print_inventory(inventory, color);
+    }
+    for (const auto& problem : inventory.problems) {
+        print_error(problem);
+    }
+    return inventory.problems.empty() ? exit_code::ok : exit_code::failure;
+}
+
+} // namespace
 
 void register_show(CLI::App& app, CommandContext& context) {
-    auto* command = app.add_subcommand("show", "(not implemented yet)");
+    auto options = std::make_shared<ShowOptions>();
+    auto* command = app.add_subcommand(
+        "show", "List the model artifacts of a revision with role, size, content id and metadata");
+    command->add_option("revision-and-paths", options->arguments,
+                        "[<revision>] [<path>...]: the commit to inspect (default: HEAD), then "
+                        "files or directories to limit the listing to");
+    auto* worktree = command->add_flag("--worktree", options->worktree,
+                                       "Inspect the working tree instead of a commit");
+    auto* staged = command->add_flag("--staged,--cached", options->staged,
+                                     "Inspect the index (what the next commit records)");
+    worktree->excludes(staged);
+    command->add_flag("--json", options->json, "Write one JSON object with an 'artifacts' array");
     add_verbose_flag(*command);
-    command->callback([&context] {
-        open_repository();
-        context.exit_status = exit_code::failure;
-        throw FatalError("'show' is not implemented yet", exit_code::failure);
-    });
+    command->footer("Exit status: 0 when every artifact was read, 1 when a file is malformed,\n"
+                    "128 on a Git or I/O error.");
+    command->callback([options, &context] { context.exit_status = run_show(*options); });
 }
 
 } // namespace mlv::cli

@@ -1,6 +1,7 @@
 // Helpers shared by the commands: opening the repository, printing.
 #pragma once
 
+#include "mlv/artifacts/role.hpp"
 #include "mlv/git/repository.hpp"
 #include "mlv/store/cache.hpp"
 #include "mlv/util/json.hpp"
@@ -18,6 +19,10 @@ git::Repository open_repository();
 
 // The metadata cache of `repo`; disabled when GIT_MLV_NO_CACHE is set.
 std::unique_ptr<store::Cache> open_cache(const git::Repository& repo);
+
+// The role patterns of .mlv.json at the top of the work tree; none when the
+// file is absent. Problems in the file are left to `git mlv check`.
+std::vector<artifacts::RolePattern> load_role_patterns(const git::Repository& repo);
 
 // Adds -v/--verbose, which turns on trace output, to a command.
 void add_verbose_flag(CLI::App& command);

@@ -1,0 +1,48 @@
+// The artifact inventory behind `git mlv show`: every artifact of a commit,
+// the index or the working tree, with summaries that may draw on other
+// artifacts (a shard index sums its shards' parameters).
+#pragma once
+
+#include "mlv/artifacts/snapshot.hpp"
+
+#include <string>
+#include <vector>
+
+namespace mlv::artifacts {
+
+enum class InventorySource { commit, index, worktree };
+
+struct InventoryRequest {
+    InventorySource source = InventorySource::commit;
+    std::string revision = "HEAD";  // for InventorySource::commit
+    std::vector<std::string> paths; // limit to these files or directories
+    std::vector<RolePattern> role_patterns;
+};
+
+struct Inventory {
+    InventorySource source = InventorySource::commit;
+    std::string revision;  // as requested
+    std::string commit_id; // resolved, for InventorySource::commit
+    Snapshot snapshot;
+    std::vector<Json> summaries; // one per snapshot artifact, same order
+    // One line per malformed artifact: "cannot read 'x': <what is wrong>".
+    std::vector<std::string> problems;
+    // Totals over the weights: files, bytes, parameters (when known).
+    Json totals;
+};
+
+// Loads the requested state and summarises every artifact. Fails only on
+// Git or I/O errors; malformed files land in Inventory::problems.
+Result<Inventory> build_inventory(const git::Repository& repo, store::Cache& cache,
+                                  const InventoryRequest& request);
+
+// The summary of `artifact` within `snapshot`: summarize(artifact), and for
+// a shard index the tensor and parameter counts summed over the shards whose
+// headers are present, or estimated from total_size and the dtype
+// ("parameters_estimated": true) when they are not.
+Json summarize_in(const Snapshot& snapshot, const Artifact& artifact);
+
+// The dtype size in bytes that torch_dtype names ("float16" -> 2), or 0.
+uint64_t torch_dtype_size(std::string_view torch_dtype);
+
+} // namespace mlv::artifacts
