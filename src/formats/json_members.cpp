@@ -1,5 +1,6 @@
 #include "formats/json_members.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace mlv::formats::detail {
@@ -165,22 +166,30 @@ Result<void> require_object(const Json& document, std::string_view file_kind) {
 namespace {
 
 // Follows the parser's events to tell when an event belongs to a direct
-// member of the container at `path`. nlohmann reports a container's start
-// and end at depth d and its members' events at depth d + 1.
+// member of a streamed container. nlohmann reports a container's start and
+// end at depth d and its members' events at depth d + 1.
 class StreamingFilter {
   public:
-    StreamingFilter(const std::vector<std::string>& path, const MemberVisitor& visit)
-        : path_(path), visit_(visit), keys_(path.size() + 1), is_object_(path.size() + 1) {}
+    explicit StreamingFilter(const std::vector<StreamedContainer>& containers)
+        : containers_(containers) {
+        size_t max_depth = 0;
+        for (const auto& container : containers) {
+            max_depth = std::max(max_depth, container.path.size());
+        }
+        keys_.resize(max_depth + 1);
+        is_object_.resize(max_depth + 1);
+    }
 
     bool operator()(int depth, Json::parse_event_t event, Json& parsed) {
         auto level = static_cast<size_t>(depth);
-        bool member = in_target(level);
+        const StreamedContainer* target = find_target(level);
+        bool in_object = target != nullptr && is_object_[target->path.size()];
         switch (event) {
         case Json::parse_event_t::key:
-            if (level <= path_.size()) {
+            if (level < keys_.size()) {
                 keys_[level] = parsed.get<std::string>();
             }
-            if (member && target_is_object()) {
+            if (in_object) {
                 // The key is dropped from the document; the value's event
                 // comes next and is passed on with it.
                 pending_key_ = parsed.get<std::string>();
@@ -190,22 +199,22 @@ class StreamingFilter {
 
         case Json::parse_event_t::object_start:
         case Json::parse_event_t::array_start:
-            if (level <= path_.size()) {
+            if (level < is_object_.size()) {
                 is_object_[level] = event == Json::parse_event_t::object_start;
             }
-            if (member && target_is_object()) {
+            if (in_object) {
                 // Vocabulary values are scalars, so a container value is
                 // passed on as an empty one of its type and its content skipped.
                 Json empty =
                     event == Json::parse_event_t::object_start ? Json::object() : Json::array();
-                visit_(&pending_key_, empty);
+                target->visit(&pending_key_, empty);
                 return false;
             }
             return true;
 
         case Json::parse_event_t::value:
-            if (member) {
-                visit_(target_is_object() ? &pending_key_ : nullptr, parsed);
+            if (target != nullptr) {
+                target->visit(in_object ? &pending_key_ : nullptr, parsed);
                 return false;
             }
             return true;
@@ -214,8 +223,8 @@ class StreamingFilter {
         case Json::parse_event_t::array_end:
             // Only array elements get here whole: containers inside an object
             // target were dropped at their start.
-            if (member) {
-                visit_(nullptr, parsed);
+            if (target != nullptr) {
+                target->visit(nullptr, parsed);
                 return false;
             }
             return true;
@@ -224,24 +233,26 @@ class StreamingFilter {
     }
 
   private:
-    // True when an event at `level` is a direct member of the target: every
-    // container on the way is an object entered through the path's key.
-    bool in_target(size_t level) const {
-        if (level != path_.size() + 1) {
-            return false;
-        }
-        for (size_t i = 0; i < path_.size(); ++i) {
-            if (!is_object_[i] || keys_[i + 1] != path_[i]) {
-                return false;
+    // The container of which an event at `level` is a direct member, if any:
+    // every container on its path is an object entered through the path's key.
+    const StreamedContainer* find_target(size_t level) const {
+        for (const auto& container : containers_) {
+            const auto& path = container.path;
+            if (level != path.size() + 1) {
+                continue;
+            }
+            bool on_path = true;
+            for (size_t i = 0; i < path.size() && on_path; ++i) {
+                on_path = is_object_[i] && keys_[i + 1] == path[i];
+            }
+            if (on_path) {
+                return &container;
             }
         }
-        return true;
+        return nullptr;
     }
 
-    bool target_is_object() const { return is_object_[path_.size()]; }
-
-    const std::vector<std::string>& path_;
-    const MemberVisitor& visit_;
+    const std::vector<StreamedContainer>& containers_;
     std::vector<std::string> keys_; // keys_[d]: the last key read at depth d
     std::vector<bool> is_object_;   // is_object_[d]: the open container at depth d is an object
     std::string pending_key_;
@@ -249,9 +260,9 @@ class StreamingFilter {
 
 } // namespace
 
-Result<Json> parse_json_streaming(std::string_view text, const std::vector<std::string>& path,
-                                  const MemberVisitor& visit) {
-    StreamingFilter filter(path, visit);
+Result<Json> parse_json_streaming(std::string_view text,
+                                  const std::vector<StreamedContainer>& containers) {
+    StreamingFilter filter(containers);
     try {
         return Json::parse(text.begin(), text.end(), std::ref(filter));
     } catch (const nlohmann::json::parse_error& error) {

@@ -62,18 +62,25 @@ class MemberReader {
 // "config.json top level is an array, expected an object".
 Result<void> require_object(const Json& document, std::string_view file_kind);
 
-// Receives one direct member of the streamed container: `key` is the member's
+// Receives one direct member of a streamed container: `key` is the member's
 // key inside an object and null for an array element.
 using MemberVisitor = std::function<void(const std::string* key, const Json& value)>;
 
+// A container to stream: `path` lists object keys from the root and is empty
+// for the root itself.
+struct StreamedContainer {
+    std::vector<std::string> path;
+    MemberVisitor visit;
+};
+
 // Parses `text` as mlv::parse_json does, but passes each direct member of the
-// container at `path` to `visit` in file order instead of storing it. `path`
-// lists object keys from the root and is empty for the root itself. The
-// container stays in the returned document, empty. Array elements reach
-// `visit` whole, but an object member whose value is an object or an array
-// reaches it as an empty value of that type. This keeps a 150,000-entry
-// vocabulary out of the document's std::map and preserves its file order.
-Result<Json> parse_json_streaming(std::string_view text, const std::vector<std::string>& path,
-                                  const MemberVisitor& visit);
+// containers at the given paths to their visitor in file order instead of
+// storing it. Those containers stay in the returned document, empty. Array
+// elements reach the visitor whole, but an object member whose value is an
+// object or an array reaches it as an empty value of that type. This keeps a
+// 150,000-entry vocabulary out of the document's std::map and preserves its
+// file order.
+Result<Json> parse_json_streaming(std::string_view text,
+                                  const std::vector<StreamedContainer>& containers);
 
 } // namespace mlv::formats::detail

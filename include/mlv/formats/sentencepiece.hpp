@@ -22,6 +22,7 @@ inline constexpr uint64_t sentencepiece_max_size = 256ull << 20;
 struct SentencePieceModel {
     Vocabulary vocab; // pieces with their ids (the piece index)
     // Piece counts by type: "normal", "unknown", "control", "user_defined", "byte", "unused".
+    // Types with no piece are absent.
     std::map<std::string, uint64_t> type_counts;
     std::optional<std::string> model_type; // trainer_spec.model_type: "unigram", "bpe", ...
     // trainer_spec ids keyed "unk", "bos", "eos", "pad"; -1 means disabled.
@@ -30,8 +31,11 @@ struct SentencePieceModel {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SentencePieceModel, vocab, type_counts, model_type,
                                                 special_ids)
 
-// Parses a ModelProto. Fails when the bytes are not a valid protobuf message
-// or hold no pieces.
+// Parses a ModelProto of at most sentencepiece_max_size bytes. Fails with
+// "cannot read SentencePiece model: ..." when the source is larger or a read
+// fails, and with "invalid SentencePiece model: ..." when the bytes are not a
+// valid protobuf message, a known field has the wrong wire type, a piece type
+// or model type is out of range, or there are no pieces.
 Result<SentencePieceModel> read_sentencepiece(const ByteSource& source);
 
 } // namespace mlv::formats
