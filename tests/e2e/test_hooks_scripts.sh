@@ -151,6 +151,15 @@ expect_log "user pre-push origin $remote" \
     "stdin (delete) 0000000000000000000000000000000000000000 refs/heads/old $c4"
 pass "pre-push checks nothing for pushed commits or deletions"
 
+git tag -a -m "annotated tag" v1 "$c6"
+tag_id=$(git rev-parse v1)
+git tag tree-tag "$c6^{tree}"
+expect_success git push -q origin v1 tree-tag
+expect_log_any_order "user pre-push origin $remote" \
+    "stdin refs/tags/v1 $tag_id refs/tags/v1 0000000000000000000000000000000000000000" \
+    "stdin refs/tags/tree-tag $(git rev-parse "$c6^{tree}") refs/tags/tree-tag 0000000000000000000000000000000000000000"
+pass "pre-push checks nothing for tags of pushed commits or of trees"
+
 git commit -q --no-verify --allow-empty -m f2
 f2=$(git rev-parse HEAD)
 git switch -q main
