@@ -8,6 +8,7 @@
 
 #include "mlv/artifacts/snapshot.hpp"
 #include "mlv/git/repository.hpp"
+#include "mlv/lifecycle/diff.hpp"
 #include "mlv/util/json.hpp"
 
 #include <cstdint>
@@ -36,16 +37,6 @@ std::optional<Stage> parse_stage(std::string_view name);
 enum class Maintenance { corrective, perfective, adaptive };
 
 std::string_view to_string(Maintenance maintenance);
-
-// One file changed by a commit, with its artifacts before and after (either
-// may be absent for additions and deletions).
-struct FileChange {
-    git::ChangeKind kind = git::ChangeKind::modified;
-    std::string path;
-    std::string old_path;
-    std::optional<artifacts::Artifact> before;
-    std::optional<artifacts::Artifact> after;
-};
 
 struct CommitRecord {
     git::CommitInfo commit;
