@@ -9,6 +9,7 @@
 #include "mlv/artifacts/snapshot.hpp"
 #include "mlv/git/repository.hpp"
 #include "mlv/lifecycle/diff.hpp"
+#include "mlv/lifecycle/stages.hpp"
 #include "mlv/util/json.hpp"
 
 #include <cstdint>
@@ -17,36 +18,18 @@
 
 namespace mlv::lifecycle {
 
-enum class Stage {
-    initial_import,
-    architecture,
-    training,
-    fine_tuning,
-    tokenizer,
-    configuration,
-    conversion,
-    evaluation,
-    documentation,
-    maintenance, // repository upkeep: attributes, licences, removing stale files
-};
-
-std::string_view to_string(Stage stage);
-std::optional<Stage> parse_stage(std::string_view name);
-
-// Swanson's maintenance categories.
-enum class Maintenance { corrective, perfective, adaptive };
-
-std::string_view to_string(Maintenance maintenance);
-
 struct CommitRecord {
     git::CommitInfo commit;
     std::vector<FileChange> changes;
+    ChangeSetDiff diff; // the semantic diff of `changes`, files in the same order
     Stage stage = Stage::maintenance;
     std::vector<Stage> secondary_stages;
     Maintenance maintenance = Maintenance::perfective;
     std::string summary;               // short human summary of the artifact changes
     std::vector<std::string> evidence; // why this stage, one line each
-    int session = 0; // index of the change session (consecutive commits by one author)
+    // The change session (consecutive commits by one author), numbered from 1
+    // in walk order; 0 when not assigned.
+    int session = 0;
     uint64_t weights_total_size = 0; // total size of weights artifacts after the commit
 };
 
@@ -55,5 +38,33 @@ struct CommitRecord {
 // blobs, then classifies every commit.
 Result<std::vector<CommitRecord>>
 classify_history(const git::Repository& repo, artifacts::Loader& loader, const std::string& range);
+
+struct HistoryOptions {
+    int64_t session_gap_seconds = default_session_gap_seconds;
+};
+
+Result<std::vector<CommitRecord>> classify_history(const git::Repository& repo,
+                                                   artifacts::Loader& loader,
+                                                   const std::string& range,
+                                                   const HistoryOptions& options);
+
+// Gives every commit without file changes (an upload that repeated identical
+// content) the stage and maintenance type of the commit before it in its
+// session; the first commit of a session keeps its own.
+void inherit_empty_commits(std::vector<CommitRecord>& records);
+
+// The stages that change weights or architecture; the development phase
+// lasts until the last commit with one of them as primary or secondary stage.
+bool is_development_stage(Stage stage);
+
+// The split of a history into a development phase (architecture and weights
+// still change) and a maintenance phase (everything after the last such
+// commit). Indexes point into the records, oldest first.
+struct Phases {
+    std::optional<size_t> development_end; // last development commit; nullopt when none
+    size_t maintenance_begin = 0;          // first maintenance commit; == size when none
+};
+
+Phases split_phases(const std::vector<CommitRecord>& records);
 
 } // namespace mlv::lifecycle
