@@ -8,6 +8,7 @@
 #pragma once
 
 #include "mlv/artifacts/artifact.hpp"
+#include "mlv/artifacts/snapshot.hpp"
 #include "mlv/git/repository.hpp"
 #include "mlv/util/byte_source.hpp"
 #include "mlv/util/json.hpp"
@@ -17,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -189,6 +191,12 @@ struct DiffOptions {
     TextReader read_text;       // empty: no key diffs for those files
 };
 
+// Diff options that read content from `repo`: LFS objects from its LFS
+// store, working-tree files (artifacts without a blob id) from its working
+// tree, other blobs from its object database. The repository must outlive
+// the options.
+DiffOptions repository_diff_options(const git::Repository& repo);
+
 // The artifacts of the trees around a change that other files refer to:
 // shard indexes, whose weight maps give the tensor names of weights files
 // whose headers are not available.
@@ -201,6 +209,19 @@ struct TreeContext {
 // reported in FileDiff::errors and the summary.
 FileDiff diff_file(const FileChange& change, const DiffOptions& options = {},
                    const TreeContext* context = nullptr);
+
+// Pairs the artifacts of two snapshots by path: a change for every path
+// whose content id differs or that exists on one side only, in path order.
+// When `tracked_only` is set, paths only `after` has are left out unless
+// `tracked` contains them (git diff shows no untracked files).
+std::vector<FileChange> changes_between(const artifacts::Snapshot& before,
+                                        const artifacts::Snapshot& after);
+std::vector<FileChange> changes_between(const artifacts::Snapshot& before,
+                                        const artifacts::Snapshot& after,
+                                        const std::set<std::string>& tracked);
+
+// The shard indexes of two snapshots, for diff_change_set.
+TreeContext tree_context(const artifacts::Snapshot& before, const artifacts::Snapshot& after);
 
 // Compares every change and detects renames and format conversions across
 // files.
