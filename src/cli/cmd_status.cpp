@@ -2,17 +2,127 @@
 #include "common.hpp"
 
 #include "mlv/util/error.hpp"
+#include "mlv/util/term.hpp"
+#include "mlv/worktree/status.hpp"
+
+#include <iostream>
 
 namespace mlv::cli {
+namespace {
+
+struct StatusOptions {
+    bool json = false;
+};
+
+std::string kind_word(git::ChangeKind kind, worktree::ChangeArea area) {
+    if (area == worktree::ChangeArea::untracked) {
+        return "new";
+    }
+    switch (kind) {
+    case git::ChangeKind::added: return "new file";
+    case git::ChangeKind::deleted: return "deleted";
+    case git::ChangeKind::renamed: return "renamed";
+    case git::ChangeKind::copied: return "copied";
+    case git::ChangeKind::type_changed: return "typechange";
+    case git::ChangeKind::modified: return "modified";
+    }
+    return "modified";
+}
+
+size_t path_width(const worktree::StatusReport& report) {
+    size_t width = 0;
+    for (const auto& change : report.changes) {
+        width = std::max(width, change.diff.path.size());
+    }
+    for (const auto& artifact : report.lfs_missing) {
+        width = std::max(width, artifact.path.size());
+    }
+    return std::min<size_t>(width, 60);
+}
+
+std::string pad(const std::string& text, size_t width) {
+    return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
+}
+
+void print_section(const worktree::StatusReport& report, worktree::ChangeArea area,
+                   const std::string& title, term::Color color, bool use_color) {
+    size_t width = path_width(report);
+    bool printed_title = false;
+    for (const auto& change : report.changes) {
+        if (change.area != area) {
+            continue;
+        }
+        if (!printed_title) {
+            std::cout << title << ":\n";
+            printed_title = true;
+        }
+        std::string path = change.diff.path;
+        if (change.diff.kind == git::ChangeKind::renamed) {
+            path = change.diff.old_path + " -> " + change.diff.path;
+        }
+        std::string line = kind_word(change.diff.kind, area) + ": " + change.diff.headline();
+        std::cout << "  " << term::paint(pad(path, width), color, use_color) << "  "
+                  << pad(std::string(artifacts::to_string(change.diff.role)), 9) << "  " << line
+                  << '\n';
+    }
+    if (printed_title) {
+        std::cout << '\n';
+    }
+}
+
+void print_human(const worktree::StatusReport& report) {
+    bool color = term::use_color(term::Stream::out);
+    if (report.changes.empty() && report.lfs_missing.empty()) {
+        std::cout << "nothing changed in the model artifacts\n";
+        return;
+    }
+    print_section(report, worktree::ChangeArea::staged, "Changes to be committed",
+                  term::Color::green, color);
+    print_section(report, worktree::ChangeArea::unstaged, "Changes not staged for commit",
+                  term::Color::red, color);
+    print_section(report, worktree::ChangeArea::untracked, "Untracked artifacts", term::Color::red,
+                  color);
+    if (!report.lfs_missing.empty()) {
+        size_t width = path_width(report);
+        std::cout << "LFS objects not present locally (run 'git lfs pull' to fetch them):\n";
+        for (const auto& artifact : report.lfs_missing) {
+            std::cout << "  " << term::paint(pad(artifact.path, width), term::Color::yellow, color)
+                      << "  " << pad(std::string(artifacts::to_string(artifact.role)), 9) << "  "
+                      << lifecycle::format_bytes(artifact.size) << '\n';
+        }
+    }
+}
+
+int run_status(const StatusOptions& options) {
+    auto repo = open_repository();
+    if (repo.is_bare()) {
+        throw FatalError("this operation must be run in a work tree", exit_code::git_error);
+    }
+    auto cache = open_cache(repo);
+    artifacts::Loader loader(repo, *cache, load_role_patterns(repo));
+    auto report = value_or_die(worktree::compute_status(repo, loader));
+
+    if (options.json) {
+        print_json(worktree::to_json(report));
+    } else {
+        print_human(report);
+    }
+    for (const auto& problem : report.problems) {
+        print_error(problem);
+    }
+    return report.problems.empty() ? exit_code::ok : exit_code::failure;
+}
+
+} // namespace
 
 void register_status(CLI::App& app, CommandContext& context) {
-    auto* command = app.add_subcommand("status", "(not implemented yet)");
+    auto options = std::make_shared<StatusOptions>();
+    auto* command = app.add_subcommand(
+        "status", "Show what changed per artifact in the index and the working tree, in words");
+    command->add_flag("--json", options->json, "Write one JSON object with a 'changes' array");
     add_verbose_flag(*command);
-    command->callback([&context] {
-        open_repository();
-        context.exit_status = exit_code::failure;
-        throw FatalError("'status' is not implemented yet", exit_code::failure);
-    });
+    command->footer("Exit status: 0, or 1 when a changed file is malformed, 128 on a Git error.");
+    command->callback([options, &context] { context.exit_status = run_status(*options); });
 }
 
 } // namespace mlv::cli

@@ -1,0 +1,91 @@
+#!/bin/bash
+# Known answers of `git mlv show` and `git mlv status` on the real
+# Llama-2-7b-hf history, and no crash on any corpus file.
+set -euo pipefail
+corpus="${MLV_SOURCE_DIR:?}/../shared/corpus"
+[ -d "$corpus" ] || { echo "corpus not found; skipped"; exit 77; }
+: "${GIT_MLV:?}"
+export PATH="$(dirname "$GIT_MLV"):$PATH"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1
+mkdir -p "$HOME"
+git config --global user.name "Corpus Test"
+git config --global user.email "corpus@example.com"
+git config --global init.defaultBranch main
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# 1. Llama-2-7b-hf at HEAD: tokenizer 32000, config vocab_size 32000, both
+#    safetensors shards as LFS artifacts carrying the pointers' oids.
+repo="$work/llama2"
+GIT_LFS_SKIP_SMUDGE=1 git clone -q "$corpus/Llama-2-7b-hf/Llama-2-7b-hf.history.bundle" "$repo"
+cd "$repo"
+git mlv show --json > "$work/show.json"
+for shard in model-00001-of-00002.safetensors model-00002-of-00002.safetensors; do
+    git show "HEAD:$shard" | sed -n 's/^oid sha256://p' >> "$work/oids.txt"
+done
+python3 - "$work/show.json" "$work/oids.txt" <<'PY'
+import json, sys
+show = json.load(open(sys.argv[1]))
+oids = open(sys.argv[2]).read().split()
+by_path = {a["path"]: a for a in show["artifacts"]}
+for a in show["artifacts"]:
+    for key in ("path", "role", "size", "oid", "format", "lfs", "summary"):
+        assert key in a, (a["path"], key)
+    assert len(a["oid"]) == 64, a
+assert by_path["tokenizer.json"]["summary"]["vocab_size"] == 32000, by_path["tokenizer.json"]["summary"]
+assert by_path["tokenizer.json"]["role"] == "tokenizer"
+assert by_path["config.json"]["summary"]["vocab_size"] == 32000
+assert by_path["config.json"]["summary"]["model_type"] == "llama"
+for shard, oid in zip(["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"], oids):
+    a = by_path[shard]
+    assert a["lfs"] is True and a["role"] == "weights" and a["format"] == "safetensors", a
+    assert a["oid"] == oid, (a["oid"], oid)
+index = by_path["model.safetensors.index.json"]["summary"]
+assert index["shards"] == 2 and index["tensors"] >= 291, index
+assert index["parameters"] == 6738415616 or index.get("parameters_estimated"), index
+print("llama-2 show: ok")
+PY
+
+# 2. An edit of vocab_size shows in status with the old and the new value.
+sed -i 's/"vocab_size": 32000/"vocab_size": 32001/' config.json
+git mlv status > "$work/status.txt"
+grep -q "config.json" "$work/status.txt" || fail "status does not list config.json"
+grep -q "32000" "$work/status.txt" && grep -q "32001" "$work/status.txt" ||
+    fail "status does not show vocab_size 32000 -> 32001: $(cat "$work/status.txt")"
+git mlv status --json | python3 -c '
+import json, sys
+changes = json.load(sys.stdin)["changes"]
+assert any(c["path"] == "config.json" and c["state"] == "unstaged" for c in changes), changes'
+git checkout -q config.json
+echo "llama-2 status: ok"
+
+# 3. No corpus file crashes anything: every file, committed into one
+#    repository, is shown; malformed ones give exit 1 with a message, never
+#    a signal or an exit above 1.
+all="$work/all"
+mkdir -p "$all"
+cp -r "$corpus"/. "$all"/
+find "$all" -name '*.bundle' -delete
+cd "$all"
+git init -q
+git add -A
+git commit -q -m "corpus"
+set +e
+git mlv show > "$work/all.out" 2> "$work/all.err"
+rc=$?
+git mlv show --worktree > /dev/null 2>> "$work/all.err"
+rc_worktree=$?
+set -e
+[ "$rc" -le 1 ] || fail "git mlv show exited $rc: $(tail -5 "$work/all.err")"
+[ "$rc_worktree" -le 1 ] || fail "git mlv show --worktree exited $rc_worktree"
+grep -q "generation_config.json" "$work/all.err" || fail "the malformed Qwen1.5 generation_config.json is not reported"
+grep -q "line" "$work/all.err" || fail "JSON errors do not give a line"
+while read -r line; do
+    case "$line" in
+        "error: cannot read '"*) ;;
+        *) fail "unexpected stderr line: $line" ;;
+    esac
+done < "$work/all.err"
+echo "corpus show: ok ($(wc -l < "$work/all.err") malformed files reported)"
