@@ -200,7 +200,12 @@ class Parser {
     Result<void> parse_tensor_info(uint64_t index);
     Result<void> check_tensor_data();
 
-    Result<std::string> read_string(std::string_view what);
+    // String readers. `describe` returns the string's name for an error
+    // message and runs only on failure, so that reading a vocabulary does
+    // not format a name per token.
+    template <class Describe> Result<uint64_t> read_string_length(const Describe& describe);
+    template <class Describe> Result<std::string> read_string(const Describe& describe);
+    template <class Describe> Result<void> skip_string(const Describe& describe);
     Result<Json> read_value(ValueType type, const std::string& key, int depth);
     Result<Json> read_scalar(ValueType type);
     Result<Json> read_array(const std::string& key, int depth);
@@ -294,28 +299,44 @@ Result<void> Parser::parse_header() {
     return {};
 }
 
-Result<std::string> Parser::read_string(std::string_view what) {
+template <class Describe> Result<uint64_t> Parser::read_string_length(const Describe& describe) {
     uint64_t start = cursor_.offset();
     auto length = cursor_.u64();
     if (!length) {
-        return truncated(what, start, length.error());
+        return truncated(describe(), start, length.error());
     }
     if (*length > gguf_max_string_length) {
-        return fail(std::string(what) + " at offset " + std::to_string(start) + ": string length " +
+        return fail(describe() + " at offset " + std::to_string(start) + ": string length " +
                     std::to_string(*length) + " exceeds the limit of " +
                     std::to_string(gguf_max_string_length));
     }
     if (*length > cursor_.remaining()) {
-        return fail(std::string(what) + " at offset " + std::to_string(start) + ": string length " +
+        return fail(describe() + " at offset " + std::to_string(start) + ": string length " +
                     std::to_string(*length) + " exceeds the " +
                     std::to_string(cursor_.remaining()) + " bytes left");
+    }
+    return *length;
+}
+
+template <class Describe> Result<std::string> Parser::read_string(const Describe& describe) {
+    auto length = read_string_length(describe);
+    if (!length) {
+        return length.error();
     }
     return cursor_.bytes(*length);
 }
 
+template <class Describe> Result<void> Parser::skip_string(const Describe& describe) {
+    auto length = read_string_length(describe);
+    if (!length) {
+        return length.error();
+    }
+    return cursor_.skip(*length);
+}
+
 Result<void> Parser::parse_key_value(uint64_t index) {
     uint64_t start = cursor_.offset();
-    auto key = read_string("key of key/value pair " + std::to_string(index));
+    auto key = read_string([&] { return "key of key/value pair " + std::to_string(index); });
     if (!key) {
         return key.error();
     }
@@ -351,7 +372,7 @@ Result<Json> Parser::read_value(ValueType type, const std::string& key, int dept
         return read_array(key, depth);
     }
     if (type == ValueType::string) {
-        auto text = read_string("value of key '" + valid_utf8(key) + "'");
+        auto text = read_string([&] { return "value of key '" + valid_utf8(key) + "'"; });
         if (!text) {
             return text.error();
         }
@@ -468,6 +489,14 @@ Result<Json> Parser::read_array(const std::string& key, int depth) {
         return summary;
     }
     for (uint64_t i = 0; i < *count; ++i) {
+        if (type == ValueType::string) {
+            auto status =
+                skip_string([&] { return "element " + std::to_string(i) + " of " + subject; });
+            if (!status) {
+                return status.error();
+            }
+            continue;
+        }
         auto element = read_value(type, key, depth + 1);
         if (!element) {
             return element.error();
@@ -479,7 +508,8 @@ Result<Json> Parser::read_array(const std::string& key, int depth) {
 Result<void> Parser::read_tokens(uint64_t count, const std::string& key) {
     file_.tokens.reserve(count);
     for (uint64_t i = 0; i < count; ++i) {
-        auto token = read_string("token " + std::to_string(i) + " of key '" + key + "'");
+        auto token =
+            read_string([&] { return "token " + std::to_string(i) + " of key '" + key + "'"; });
         if (!token) {
             return token.error();
         }
@@ -517,7 +547,7 @@ Result<void> Parser::record_known_key(const std::string& key, const Json& value)
 
 Result<void> Parser::parse_tensor_info(uint64_t index) {
     uint64_t start = cursor_.offset();
-    auto name = read_string("name of tensor " + std::to_string(index));
+    auto name = read_string([&] { return "name of tensor " + std::to_string(index); });
     if (!name) {
         return name.error();
     }
