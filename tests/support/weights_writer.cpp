@@ -90,8 +90,12 @@ std::string safetensors_bytes(const std::vector<TensorSpec>& tensors,
     for (const auto& tensor : tensors) {
         auto dtype_size = formats::safetensors_dtype_size(tensor.dtype);
         auto count = formats::element_count(tensor.shape);
-        if (!dtype_size || !count) {
-            throw std::invalid_argument("cannot write safetensors tensor '" + tensor.name + "'");
+        if (!dtype_size) {
+            throw std::invalid_argument("tensor '" + tensor.name + "': unknown dtype '" +
+                                        tensor.dtype + "'");
+        }
+        if (!count) {
+            throw std::invalid_argument("tensor '" + tensor.name + "': element count overflows");
         }
         uint64_t size = *dtype_size * *count;
         header[tensor.name] = {{"dtype", tensor.dtype},
@@ -134,7 +138,9 @@ GgufBuilder& GgufBuilder::set_u8(const std::string& key, uint8_t value) {
 }
 
 GgufBuilder& GgufBuilder::set_u32(const std::string& key, uint32_t value) {
-    if (key == "general.alignment") {
+    // An invalid alignment is written as given but not used for the layout.
+    bool power_of_two = value != 0 && (value & (value - 1)) == 0;
+    if (key == "general.alignment" && power_of_two) {
         alignment_ = value;
     }
     return set_raw(key, static_cast<uint32_t>(GgufValueType::u32), ByteWriter().u32(value).str());

@@ -59,7 +59,7 @@ struct TensorSpec {
 
 // Builds a valid safetensors file: tensors laid out back to back in the given
 // order, zero-filled, and `metadata` as "__metadata__" when not empty.
-// Throws std::invalid_argument on an unknown dtype.
+// Throws std::invalid_argument on an unknown dtype or an overflowing shape.
 std::string safetensors_bytes(const std::vector<TensorSpec>& tensors,
                               const std::map<std::string, std::string>& metadata = {});
 
@@ -91,7 +91,7 @@ enum class GgufValueType : uint32_t {
 // Builds a GGUF file (version 3 unless set): header, key/values in insertion
 // order, tensor infos, padding to the alignment, then the zero-filled tensor
 // data, each tensor at an aligned offset. Setting "general.alignment" with
-// set_u32 changes the alignment used for the layout.
+// set_u32 to a power of two changes the alignment used for the layout.
 class GgufBuilder {
   public:
     GgufBuilder& version(uint32_t value);

@@ -20,7 +20,8 @@ TEST_CASE("element_count overflow") {
 }
 
 TEST_CASE("element_count zero dimension after large ones") {
-    // A zero makes the product zero only if no earlier step overflowed.
+    // The product is taken left to right, so a zero before the large
+    // dimensions keeps it from overflowing.
     CHECK(element_count({1ull << 40, 0, 1ull << 40}) == 0u);
 }
 
