@@ -1,0 +1,347 @@
+#include "model_view.hpp"
+
+#include "mlv/formats/shard_index.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace mlv::checks::detail {
+
+using artifacts::Artifact;
+using artifacts::Format;
+
+std::string directory_of(std::string_view path) {
+    auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash + 1));
+}
+
+std::string_view file_name_of(std::string_view path) {
+    auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+std::string quote(std::string_view text) {
+    return "'" + std::string(text) + "'";
+}
+
+namespace {
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// `name` is `suffix` or ends with "." + suffix.
+bool has_component_suffix(std::string_view name, std::string_view suffix) {
+    if (name == suffix) {
+        return true;
+    }
+    return name.size() > suffix.size() && ends_with(name, suffix) &&
+           name[name.size() - suffix.size() - 1] == '.';
+}
+
+// Vision and audio towers of multimodal models have their own embeddings,
+// which say nothing about the text vocabulary.
+bool belongs_to_other_modality(std::string_view name) {
+    for (std::string_view word : {"vision", "visual", "audio", "image"}) {
+        if (name.find(word) != std::string_view::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::map<std::string, const formats::TensorInfo*> tensors_by_name(const Artifact& artifact) {
+    std::map<std::string, const formats::TensorInfo*> out;
+    if (const auto* header = artifact.get<formats::SafetensorsHeader>()) {
+        for (const auto& tensor : header->tensors) {
+            out.emplace(tensor.name, &tensor);
+        }
+    }
+    return out;
+}
+
+// Weight sets from the shard indexes of a directory; fills `referenced`
+// with the shard paths they name.
+void add_index_weight_sets(ModelDirectory& directory, const artifacts::Snapshot& state,
+                           std::set<std::string>& referenced) {
+    for (const auto* artifact : directory.artifacts) {
+        const auto* index = artifact->get<formats::ShardIndex>();
+        if (index == nullptr) {
+            continue;
+        }
+
+        WeightSet set;
+        set.path = artifact->path;
+        set.index = artifact;
+        std::map<std::string, std::map<std::string, const formats::TensorInfo*>> headers;
+        for (const auto& shard : index->shards) {
+            std::string shard_path = directory.directory + shard;
+            referenced.insert(shard_path);
+            for (const auto& candidate : state.artifacts) {
+                if (candidate.path == shard_path) {
+                    headers[shard_path] = tensors_by_name(candidate);
+                }
+            }
+        }
+
+        for (const auto& [name, shard] : index->weight_map) {
+            TensorEntry entry{name, directory.directory + shard, nullptr};
+            auto header = headers.find(entry.path);
+            if (header != headers.end()) {
+                auto tensor = header->second.find(name);
+                entry.info = tensor == header->second.end() ? nullptr : tensor->second;
+            }
+            set.headers_complete = set.headers_complete && entry.info != nullptr;
+            set.tensors.push_back(std::move(entry));
+        }
+        directory.weight_sets.push_back(std::move(set));
+    }
+}
+
+// PEFT adapters hold low-rank deltas, not a model.
+bool is_adapter(std::string_view path) {
+    return file_name_of(path).rfind("adapter_model", 0) == 0;
+}
+
+void add_file_weight_sets(ModelDirectory& directory, const std::set<std::string>& referenced) {
+    for (const auto* artifact : directory.artifacts) {
+        if (const auto* gguf = artifact->get<formats::GgufFile>()) {
+            WeightSet set;
+            set.path = artifact->path;
+            set.gguf = gguf;
+            for (const auto& tensor : gguf->tensors) {
+                set.tensors.push_back({tensor.name, artifact->path, &tensor});
+            }
+            directory.weight_sets.push_back(std::move(set));
+            continue;
+        }
+
+        const auto* header = artifact->get<formats::SafetensorsHeader>();
+        if (header == nullptr || referenced.count(artifact->path) != 0 ||
+            is_adapter(artifact->path) ||
+            formats::parse_shard_number(file_name_of(artifact->path)).has_value()) {
+            continue;
+        }
+        WeightSet set;
+        set.path = artifact->path;
+        for (const auto& tensor : header->tensors) {
+            set.tensors.push_back({tensor.name, artifact->path, &tensor});
+        }
+        directory.weight_sets.push_back(std::move(set));
+    }
+}
+
+bool is_full_vocabulary_format(Format format) {
+    return format == Format::tokenizer_json || format == Format::vocab_txt ||
+           format == Format::vocab_json || format == Format::sentencepiece;
+}
+
+void add_token_source(ModelDirectory& directory, const Artifact& artifact) {
+    TokenSource source;
+    source.artifact = &artifact;
+
+    if (const auto* tokenizer = artifact.get<formats::TokenizerJson>()) {
+        source.full = true;
+        source.tokens = tokenizer->vocab.entries;
+        for (const auto& added : tokenizer->added_tokens) {
+            if (added.id >= 0) {
+                source.tokens.emplace_back(added.content, added.id);
+            }
+            if (added.special) {
+                source.special.push_back(added.content);
+            }
+        }
+    } else if (const auto* config = artifact.get<formats::TokenizerConfig>()) {
+        for (const auto& added : config->added_tokens_decoder) {
+            if (added.id >= 0) {
+                source.tokens.emplace_back(added.content, added.id);
+            }
+            if (added.special) {
+                source.special.push_back(added.content);
+            }
+        }
+    } else if (const auto* vocabulary = artifact.get<formats::Vocabulary>()) {
+        source.full = artifact.format != Format::added_tokens;
+        source.tokens = vocabulary->entries;
+    } else if (const auto* model = artifact.get<formats::SentencePieceModel>()) {
+        source.full = true;
+        source.tokens = model->vocab.entries;
+    } else {
+        if (is_full_vocabulary_format(artifact.format)) {
+            directory.vocabulary_incomplete = true;
+        }
+        return;
+    }
+
+    if (source.tokens.empty() && source.special.empty()) {
+        return;
+    }
+    directory.token_sources.push_back(std::move(source));
+}
+
+void classify(ModelDirectory& directory, const Artifact& artifact) {
+    if (const auto* config = artifact.get<formats::ModelConfig>()) {
+        directory.config = &artifact;
+        directory.model_config = config;
+    } else if (const auto* generation = artifact.get<formats::GenerationConfig>()) {
+        directory.generation = &artifact;
+        directory.generation_config = generation;
+    } else if (const auto* tokenizer_config = artifact.get<formats::TokenizerConfig>()) {
+        directory.tokenizer_config_file = &artifact;
+        directory.tokenizer_config = tokenizer_config;
+    } else if (const auto* map = artifact.get<formats::SpecialTokensMap>()) {
+        directory.special_tokens_map_file = &artifact;
+        directory.special_tokens_map = map;
+    } else if (artifact.get<formats::ChatTemplate>() != nullptr) {
+        directory.chat_template_files.push_back(&artifact);
+    }
+    add_token_source(directory, artifact);
+}
+
+} // namespace
+
+std::vector<ModelDirectory> model_directories(const artifacts::Snapshot& state) {
+    std::map<std::string, ModelDirectory> by_directory;
+    for (const auto& artifact : state.artifacts) {
+        auto& directory = by_directory[directory_of(artifact.path)];
+        directory.directory = directory_of(artifact.path);
+        directory.artifacts.push_back(&artifact);
+        classify(directory, artifact);
+    }
+
+    std::vector<ModelDirectory> out;
+    for (auto& [name, directory] : by_directory) {
+        std::set<std::string> referenced;
+        add_index_weight_sets(directory, state, referenced);
+        add_file_weight_sets(directory, referenced);
+        out.push_back(std::move(directory));
+    }
+    return out;
+}
+
+namespace {
+
+std::optional<int64_t> nested(const formats::ModelConfig& config,
+                              std::optional<int64_t> formats::ModelConfig::*field) {
+    if (config.*field) {
+        return config.*field;
+    }
+    if (!config.text_config.empty()) {
+        return config.text_config.front().*field;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<int64_t> config_vocab_size(const formats::ModelConfig& config) {
+    return nested(config, &formats::ModelConfig::vocab_size);
+}
+
+std::optional<int64_t> config_hidden_size(const formats::ModelConfig& config) {
+    return nested(config, &formats::ModelConfig::hidden_size);
+}
+
+std::optional<int64_t> config_layer_count(const formats::ModelConfig& config) {
+    return nested(config, &formats::ModelConfig::num_hidden_layers);
+}
+
+bool is_input_embedding(std::string_view name) {
+    if (belongs_to_other_modality(name)) {
+        return false;
+    }
+    for (std::string_view suffix : {"embed_tokens.weight", "wte.weight", "word_embeddings.weight",
+                                    "tok_embeddings.weight", "token_embd.weight"}) {
+        if (has_component_suffix(name, suffix)) {
+            return true;
+        }
+    }
+    // T5 and its relatives share one embedding between encoder and decoder.
+    return name == "shared.weight" || ends_with(name, "model.shared.weight");
+}
+
+bool is_output_head(std::string_view name) {
+    if (belongs_to_other_modality(name)) {
+        return false;
+    }
+    // "output.weight" is the GGUF name; as a suffix it would also match
+    // layer-internal projections.
+    return name == "output.weight" || has_component_suffix(name, "lm_head.weight") ||
+           has_component_suffix(name, "embed_out.weight");
+}
+
+std::optional<uint64_t> row_count(const formats::TensorInfo& info) {
+    if (info.shape.size() != 2) {
+        return std::nullopt;
+    }
+    return info.shape[0];
+}
+
+std::vector<int64_t> ids_of(const std::vector<TokenSource>& sources, std::string_view token) {
+    std::set<int64_t> ids;
+    for (const auto& source : sources) {
+        for (const auto& [text, id] : source.tokens) {
+            if (text == token) {
+                ids.insert(id);
+            }
+        }
+    }
+    return {ids.begin(), ids.end()};
+}
+
+std::optional<int64_t> tokenizer_size(const ModelDirectory& directory) {
+    bool has_full = false;
+    int64_t max_id = -1;
+    for (const auto& source : directory.token_sources) {
+        has_full = has_full || source.full;
+        for (const auto& entry : source.tokens) {
+            max_id = std::max(max_id, entry.second);
+        }
+    }
+    if (!has_full || directory.vocabulary_incomplete) {
+        return std::nullopt;
+    }
+    return max_id + 1;
+}
+
+std::string list_quoted(const std::vector<std::string>& items, size_t limit) {
+    std::string out;
+    size_t shown = std::min(items.size(), limit);
+    for (size_t i = 0; i < shown; ++i) {
+        if (i > 0) {
+            out += (i + 1 == shown && shown == items.size()) ? " and " : ", ";
+        }
+        out += quote(items[i]);
+    }
+    if (items.size() > shown) {
+        out += " and " + std::to_string(items.size() - shown) + " more";
+    }
+    return out;
+}
+
+std::string list_ids(const std::vector<int64_t>& ids) {
+    if (ids.size() == 1) {
+        return std::to_string(ids.front());
+    }
+    std::string out = "[";
+    for (size_t i = 0; i < ids.size(); ++i) {
+        out += (i > 0 ? ", " : "") + std::to_string(ids[i]);
+    }
+    return out + "]";
+}
+
+Finding make_finding(std::string_view rule, std::vector<std::string> paths, std::string message,
+                     std::string hint, Json values) {
+    Finding finding;
+    finding.rule = std::string(rule);
+    const auto* info = find_rule(rule);
+    finding.severity = info != nullptr ? info->default_severity : Severity::error;
+    finding.paths = std::move(paths);
+    finding.message = std::move(message);
+    finding.hint = std::move(hint);
+    finding.values = std::move(values);
+    return finding;
+}
+
+} // namespace mlv::checks::detail

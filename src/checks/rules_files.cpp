@@ -1,0 +1,97 @@
+// Rules on single files: readable content and Git LFS storage.
+#include "model_view.hpp"
+
+#include "mlv/checks/rules.hpp"
+
+namespace mlv::checks {
+
+using artifacts::Storage;
+using detail::make_finding;
+using detail::quote;
+
+namespace {
+
+std::string human_size(uint64_t bytes) {
+    const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    double value = static_cast<double>(bytes);
+    size_t unit = 0;
+    while (value >= 1024 && unit + 1 < std::size(units)) {
+        value /= 1024;
+        ++unit;
+    }
+    if (unit == 0) {
+        return std::to_string(bytes) + " bytes";
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
+    return text;
+}
+
+bool under_lfs_filter(const CheckInput& input, const std::string& path) {
+    auto it = input.filters.find(path);
+    return it != input.filters.end() && it->second == "lfs";
+}
+
+std::string_view stored_as(artifacts::SnapshotKind kind) {
+    return kind == artifacts::SnapshotKind::index ? "staged" : "committed";
+}
+
+} // namespace
+
+void check_integrity(const CheckInput& input, Findings& out) {
+    for (const auto& artifact : input.state->artifacts) {
+        if (!artifact.description || !artifact.description->error) {
+            continue;
+        }
+        out.push_back(make_finding(
+            "file-invalid", {artifact.path},
+            "cannot read " + quote(artifact.path) + ": " + *artifact.description->error,
+            "fix the file at the position given; rules that need it skip it until then",
+            {{"format", std::string(artifacts::to_string(artifact.format))},
+             {"error", *artifact.description->error}}));
+    }
+}
+
+void check_lfs(const CheckInput& input, Findings& out) {
+    const auto kind = input.state->kind;
+    for (const auto& artifact : input.state->artifacts) {
+        bool filtered = under_lfs_filter(input, artifact.path);
+
+        // The working tree holds smudged content, so a regular file under
+        // filter=lfs is normal there; only blobs show how Git stores it.
+        if (filtered && !artifact.is_lfs() && kind != artifacts::SnapshotKind::worktree &&
+            artifact.size > 0) {
+            out.push_back(make_finding(
+                "lfs-not-pointer", {artifact.path, ".gitattributes"},
+                quote(artifact.path) + " is under filter=lfs but is " +
+                    std::string(stored_as(kind)) + " as a regular blob of " +
+                    human_size(artifact.size),
+                "run 'git add --renormalize " + artifact.path +
+                    "' with git-lfs installed, or 'git lfs migrate import' for history",
+                {{"size", artifact.size}}));
+        }
+
+        if (artifact.is_lfs() && !filtered) {
+            out.push_back(make_finding(
+                "lfs-pointer-unfiltered", {artifact.path, ".gitattributes"},
+                quote(artifact.path) + " contains a Git LFS pointer (oid " +
+                    artifact.oid.substr(0, 12) + ", " + human_size(artifact.size) +
+                    ") but is not under filter=lfs, so loaders read the pointer text",
+                "run 'git lfs track " + artifact.path +
+                    "' and commit .gitattributes, or commit the real file in its place",
+                {{"oid", artifact.oid}, {"size", artifact.size}}));
+        }
+
+        if (input.lfs_objects == LfsObjects::required && artifact.storage == Storage::lfs_missing) {
+            out.push_back(make_finding(
+                "lfs-object-missing", {artifact.path},
+                "the Git LFS object of " + quote(artifact.path) + " (oid " +
+                    artifact.oid.substr(0, 12) + ", " + human_size(artifact.size) +
+                    ") is not in .git/lfs/objects",
+                "run 'git lfs fetch --all' or 'git lfs pull' to get the object before pushing",
+                {{"oid", artifact.oid}, {"size", artifact.size}}));
+        }
+    }
+}
+
+} // namespace mlv::checks

@@ -1,0 +1,117 @@
+#include "support/snapshot_builder.hpp"
+
+#include "mlv/checks/rules.hpp"
+#include "mlv/util/json.hpp"
+
+#include <doctest/doctest.h>
+
+using mlv::artifacts::Format;
+using mlv::artifacts::SnapshotKind;
+using mlv::artifacts::Storage;
+using mlv::checks::CheckInput;
+using mlv::checks::LfsObjects;
+using mlv::checks::Severity;
+using mlv::test::SnapshotBuilder;
+using mlv::test::with_rule;
+namespace formats = mlv::formats;
+
+namespace {
+
+mlv::checks::Findings run(const mlv::artifacts::Snapshot& state,
+                          std::map<std::string, std::string> filters,
+                          LfsObjects objects = LfsObjects::optional) {
+    CheckInput input;
+    input.state = &state;
+    input.filters = std::move(filters);
+    input.lfs_objects = objects;
+    return mlv::checks::run_rules(input);
+}
+
+} // namespace
+
+TEST_CASE("lfs: pointers with and without filter") {
+    SnapshotBuilder state;
+    state.add_pointer("model.safetensors", Format::safetensors)
+        .add_pointer("pytorch_model.bin", Format::pytorch);
+
+    SUBCASE("under filter=lfs the pointers are normal") {
+        auto findings =
+            run(state.snapshot(), {{"model.safetensors", "lfs"}, {"pytorch_model.bin", "lfs"}});
+        CHECK(findings.empty());
+    }
+    SUBCASE("without filter=lfs loaders read pointer text") {
+        auto findings = with_rule(run(state.snapshot(), {}), "lfs-pointer-unfiltered");
+        REQUIRE(findings.size() == 2);
+        CHECK(findings[0].paths.front() == "model.safetensors");
+        CHECK(findings[1].paths.front() == "pytorch_model.bin");
+        CHECK(findings[0].severity == Severity::error);
+        CHECK(findings[0].hint.find("git lfs track") != std::string::npos);
+    }
+    SUBCASE("another filter is no filter=lfs") {
+        auto findings =
+            run(state.snapshot(), {{"model.safetensors", "lfs"}, {"pytorch_model.bin", "xet"}});
+        CHECK(with_rule(findings, "lfs-pointer-unfiltered").size() == 1);
+    }
+    SUBCASE("required objects") {
+        auto findings =
+            run(state.snapshot(), {{"model.safetensors", "lfs"}, {"pytorch_model.bin", "lfs"}},
+                LfsObjects::required);
+        auto missing = with_rule(findings, "lfs-object-missing");
+        REQUIRE(missing.size() == 2);
+        CHECK(missing[0].message.find("is not in .git/lfs/objects") != std::string::npos);
+    }
+}
+
+TEST_CASE("lfs: present object is not missing") {
+    SnapshotBuilder state;
+    state.add_pointer("model.safetensors", Format::safetensors, Storage::lfs);
+    CHECK(run(state.snapshot(), {{"model.safetensors", "lfs"}}, LfsObjects::required).empty());
+}
+
+TEST_CASE("lfs: raw blob under filter") {
+    SnapshotBuilder commit;
+    commit.add_plain("model.safetensors", Format::safetensors, 500'000'000);
+    auto findings =
+        with_rule(run(commit.snapshot(), {{"model.safetensors", "lfs"}}), "lfs-not-pointer");
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].message.find("committed as a regular blob") != std::string::npos);
+
+    SnapshotBuilder index(SnapshotKind::index);
+    index.add_plain("model.safetensors", Format::safetensors, 500'000'000);
+    auto staged =
+        with_rule(run(index.snapshot(), {{"model.safetensors", "lfs"}}), "lfs-not-pointer");
+    REQUIRE(staged.size() == 1);
+    CHECK(staged[0].message.find("staged as") != std::string::npos);
+
+    // The working tree holds smudged files, so only blobs show the storage.
+    SnapshotBuilder worktree(SnapshotKind::worktree);
+    worktree.add_plain("model.safetensors", Format::safetensors, 500'000'000);
+    CHECK(run(worktree.snapshot(), {{"model.safetensors", "lfs"}}).empty());
+}
+
+TEST_CASE("integrity: invalid generation config") {
+    // A missing comma: the reader's error carries line and column.
+    std::string text = "{\n  \"bos_token_id\": 1\n  \"eos_token_id\": 2\n}\n";
+    auto parsed = mlv::parse_json(text);
+    REQUIRE_FALSE(parsed.ok());
+
+    formats::ModelConfig config;
+    config.vocab_size = 10;
+    formats::Vocabulary added;
+    added.entries = {{"<pad>", 10}};
+    SnapshotBuilder state;
+    state.add_invalid("generation_config.json", Format::generation_config, parsed.error().message)
+        .add("config.json", Format::model_config, config)
+        .add("added_tokens.json", Format::added_tokens, added);
+
+    auto findings = mlv::test::check(state.snapshot());
+    auto invalid = with_rule(findings, "file-invalid");
+    REQUIRE(invalid.size() == 1);
+    CHECK(invalid[0].paths.front() == "generation_config.json");
+    CHECK(invalid[0].message.find("cannot read 'generation_config.json': invalid JSON at line 3") !=
+          std::string::npos);
+    CHECK(invalid[0].message.find("column") != std::string::npos);
+    CHECK(invalid[0].severity == Severity::error);
+    // The other rules still run.
+    CHECK(with_rule(findings, "vocab-token-out-of-range").size() == 1);
+}

@@ -1,0 +1,262 @@
+#include "support/snapshot_builder.hpp"
+
+#include "mlv/checks/rules.hpp"
+
+#include <doctest/doctest.h>
+
+using mlv::artifacts::Format;
+using mlv::checks::Severity;
+using mlv::test::check;
+using mlv::test::numbered_vocabulary;
+using mlv::test::SnapshotBuilder;
+using mlv::test::tensor;
+using mlv::test::with_rule;
+namespace formats = mlv::formats;
+
+namespace {
+
+formats::ModelConfig llama_config(int64_t vocab_size) {
+    formats::ModelConfig config;
+    config.architectures = {"LlamaForCausalLM"};
+    config.model_type = "llama";
+    config.vocab_size = vocab_size;
+    config.hidden_size = 64;
+    config.num_hidden_layers = 2;
+    config.tie_word_embeddings = false;
+    config.torch_dtype = "float16";
+    config.token_ids.bos = {1};
+    config.token_ids.eos = {2};
+    return config;
+}
+
+formats::TokenizerJson tokenizer_json(int64_t vocab, std::vector<formats::AddedToken> added) {
+    formats::TokenizerJson tokenizer;
+    tokenizer.model_type = "BPE";
+    tokenizer.vocab = numbered_vocabulary(vocab);
+    tokenizer.added_tokens = std::move(added);
+    tokenizer.max_id = vocab - 1;
+    for (const auto& token : tokenizer.added_tokens) {
+        tokenizer.max_id = std::max(tokenizer.max_id, token.id);
+    }
+    tokenizer.total_size = static_cast<uint64_t>(tokenizer.max_id + 1);
+    return tokenizer;
+}
+
+formats::Vocabulary vocabulary(std::vector<std::pair<std::string, int64_t>> entries) {
+    formats::Vocabulary out;
+    out.entries = std::move(entries);
+    for (const auto& entry : out.entries) {
+        out.max_id = std::max(out.max_id, entry.second);
+    }
+    return out;
+}
+
+formats::SafetensorsHeader llama_weights(uint64_t embedding_rows, uint64_t head_rows) {
+    return mlv::test::safetensors({tensor("model.embed_tokens.weight", "F16", {embedding_rows, 64}),
+                                   tensor("lm_head.weight", "F16", {head_rows, 64}),
+                                   tensor("model.layers.0.mlp.up_proj.weight", "F16", {128, 64}),
+                                   tensor("model.layers.1.mlp.up_proj.weight", "F16", {128, 64}),
+                                   tensor("model.norm.weight", "F16", {64})});
+}
+
+} // namespace
+
+TEST_CASE("vocab: added_tokens.json id at vocab_size") {
+    formats::GenerationConfig generation;
+    generation.token_ids.pad = {32000};
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, llama_config(32000))
+        .add("tokenizer.json", Format::tokenizer_json, tokenizer_json(32000, {}))
+        .add("added_tokens.json", Format::added_tokens, vocabulary({{"<pad>", 32000}}))
+        .add("generation_config.json", Format::generation_config, generation);
+
+    auto findings = check(state.snapshot());
+    auto out_of_range = with_rule(findings, "vocab-token-out-of-range");
+    REQUIRE(out_of_range.size() == 1);
+    CHECK(out_of_range[0].severity == Severity::error);
+    CHECK(out_of_range[0].paths.front() == "added_tokens.json");
+    CHECK(out_of_range[0].message.find("'<pad>' has id 32000") != std::string::npos);
+    CHECK(out_of_range[0].message.find("vocab_size in 'config.json' is 32000") !=
+          std::string::npos);
+    CHECK(out_of_range[0].values["max_token_id"] == 32000);
+
+    auto pad = with_rule(findings, "special-token-id-out-of-range");
+    REQUIRE(pad.size() == 1);
+    CHECK(pad[0].paths.front() == "generation_config.json");
+    CHECK(pad[0].message.find("pad_token_id 32000") != std::string::npos);
+}
+
+TEST_CASE("vocab: every token source is bounded") {
+    // The same defect in each file that assigns ids.
+    struct Case {
+        const char* path;
+        Format format;
+    };
+    for (auto [path, format] :
+         {Case{"vocab.txt", Format::vocab_txt}, Case{"vocab.json", Format::vocab_json},
+          Case{"added_tokens.json", Format::added_tokens}}) {
+        CAPTURE(path);
+        SnapshotBuilder state;
+        state.add("config.json", Format::model_config, llama_config(100))
+            .add(path, format, numbered_vocabulary(101));
+        auto findings = with_rule(check(state.snapshot()), "vocab-token-out-of-range");
+        REQUIRE(findings.size() == 1);
+        CHECK(findings[0].paths.front() == path);
+    }
+
+    formats::TokenizerConfig tokenizer_config;
+    tokenizer_config.added_tokens_decoder = {{"<|im_end|>", 100, true}};
+    formats::SentencePieceModel sentencepiece;
+    sentencepiece.vocab = numbered_vocabulary(100);
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, llama_config(100))
+        .add("tokenizer.model", Format::sentencepiece, sentencepiece)
+        .add("tokenizer_config.json", Format::tokenizer_config, tokenizer_config);
+    auto findings = with_rule(check(state.snapshot()), "vocab-token-out-of-range");
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].paths.front() == "tokenizer_config.json");
+}
+
+TEST_CASE("vocab: tokenizer.json added tokens beyond vocab_size") {
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, llama_config(32000))
+        .add("tokenizer.json", Format::tokenizer_json,
+             tokenizer_json(32000, {{"<unk>", 0, true},
+                                    {"<|a|>", 32000, true},
+                                    {"<|b|>", 32001, true},
+                                    {"<|c|>", 32002, true},
+                                    {"<|d|>", 32003, true}}));
+
+    auto findings = with_rule(check(state.snapshot()), "vocab-token-out-of-range");
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].message.find("4 tokens") != std::string::npos);
+    CHECK(findings[0].message.find("from 32000 to 32003") != std::string::npos);
+    CHECK(findings[0].values["max_token_id"] == 32003);
+    CHECK(findings[0].values["limit"] == 32000);
+}
+
+TEST_CASE("vocab: token bound by embedding rows") {
+    // Without vocab_size, the embedding's rows bound the ids.
+    auto config = llama_config(32000);
+    config.vocab_size.reset();
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, config)
+        .add("model.safetensors", Format::safetensors, llama_weights(32000, 32000))
+        .add("added_tokens.json", Format::added_tokens, vocabulary({{"<pad>", 32000}}));
+    auto findings = with_rule(check(state.snapshot()), "vocab-token-out-of-range");
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].message.find("input embedding 'model.embed_tokens.weight'") !=
+          std::string::npos);
+}
+
+TEST_CASE("vocab: gguf token list longer than embedding") {
+    formats::GgufFile gguf;
+    gguf.version = 3;
+    gguf.architecture = "llama";
+    for (int i = 0; i < 32001; ++i) {
+        gguf.tokens.push_back("t" + std::to_string(i));
+    }
+    gguf.tensors = {tensor("token_embd.weight", "Q4_K", {32000, 4096}),
+                    tensor("output.weight", "Q6_K", {32000, 4096})};
+    SnapshotBuilder state;
+    state.add("model-q4_k_m.gguf", Format::gguf, gguf);
+
+    auto findings = with_rule(check(state.snapshot()), "vocab-size-mismatch");
+    REQUIRE(findings.size() == 2);
+    CHECK(findings[0].message.find("'token_embd.weight'") != std::string::npos);
+    CHECK(findings[0].message.find("32000 rows") != std::string::npos);
+    CHECK(findings[0].message.find("32001 entries") != std::string::npos);
+    CHECK(findings[1].message.find("'output.weight'") != std::string::npos);
+}
+
+TEST_CASE("vocab: gguf consistent file passes") {
+    formats::GgufFile gguf;
+    gguf.architecture = "llama";
+    for (int i = 0; i < 100; ++i) {
+        gguf.tokens.push_back("t" + std::to_string(i));
+    }
+    gguf.special_token_ids = {{"bos", 1}, {"eos", 2}};
+    gguf.tensors = {tensor("token_embd.weight", "F16", {100, 8})};
+    SnapshotBuilder state;
+    state.add("tiny.gguf", Format::gguf, gguf);
+    CHECK(check(state.snapshot()).empty());
+}
+
+TEST_CASE("vocab: padding to a multiple of 64 is info") {
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, llama_config(152064))
+        .add("tokenizer.json", Format::tokenizer_json,
+             tokenizer_json(151643, {{"<|endoftext|>", 151643, true},
+                                     {"<|im_start|>", 151644, true},
+                                     {"<|im_end|>", 151645, true}}));
+
+    auto findings = check(state.snapshot());
+    CHECK(with_rule(findings, "vocab-token-out-of-range").empty());
+    auto padding = with_rule(findings, "vocab-padding");
+    REQUIRE(padding.size() == 1);
+    CHECK(padding[0].severity == Severity::info);
+    CHECK(padding[0].values["padding"] == 152064 - 151646);
+    for (const auto& finding : findings) {
+        CHECK(finding.severity != Severity::error);
+    }
+}
+
+TEST_CASE("vocab: odd padding is a warning") {
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, llama_config(32005))
+        .add("tokenizer.json", Format::tokenizer_json, tokenizer_json(32000, {}));
+    auto padding = with_rule(check(state.snapshot()), "vocab-padding");
+    REQUIRE(padding.size() == 1);
+    CHECK(padding[0].severity == Severity::warning);
+}
+
+TEST_CASE("vocab: output head rows differ") {
+    // An untied model whose head was resized while embedding and vocab_size were not.
+    auto config = llama_config(250102);
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, config)
+        .add("model.safetensors", Format::safetensors, llama_weights(250102, 250112));
+
+    auto findings = with_rule(check(state.snapshot()), "vocab-size-mismatch");
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].severity == Severity::error);
+    CHECK(findings[0].message.find("output head 'lm_head.weight'") != std::string::npos);
+    CHECK(findings[0].message.find("250112 rows") != std::string::npos);
+    CHECK(findings[0].message.find("vocab_size in 'config.json' is 250102") != std::string::npos);
+    CHECK(findings[0].paths.front() == "model.safetensors");
+
+    // Without vocab_size the input embedding is the reference.
+    config.vocab_size.reset();
+    SnapshotBuilder unsized;
+    unsized.add("config.json", Format::model_config, config)
+        .add("model.safetensors", Format::safetensors, llama_weights(250102, 250112));
+    auto unsized_findings = with_rule(check(unsized.snapshot()), "vocab-size-mismatch");
+    REQUIRE(unsized_findings.size() == 1);
+    CHECK(unsized_findings[0].message.find("input embedding 'model.embed_tokens.weight'") !=
+          std::string::npos);
+}
+
+TEST_CASE("vocab: embedding rows differ from vocab_size") {
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, llama_config(32000))
+        .add("model.safetensors", Format::safetensors, llama_weights(32001, 32001));
+    auto findings = with_rule(check(state.snapshot()), "vocab-size-mismatch");
+    CHECK(findings.size() == 2);
+}
+
+TEST_CASE("vocab: matching model passes") {
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, llama_config(32000))
+        .add("model.safetensors", Format::safetensors, llama_weights(32000, 32000))
+        .add("tokenizer.json", Format::tokenizer_json,
+             tokenizer_json(32000, {{"<unk>", 0, true}, {"<s>", 1, true}, {"</s>", 2, true}}));
+    CHECK(check(state.snapshot()).empty());
+}
+
+TEST_CASE("vocab: directories are separate models") {
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, llama_config(32000))
+        .add("draft/config.json", Format::model_config, llama_config(100))
+        .add("tokenizer.json", Format::tokenizer_json, tokenizer_json(32000, {}));
+    CHECK(with_rule(check(state.snapshot()), "vocab-token-out-of-range").empty());
+}
