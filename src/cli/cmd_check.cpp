@@ -1,18 +1,115 @@
+// git mlv check: the compatibility gate (docs/checks.md).
 #include "commands.hpp"
 #include "common.hpp"
 
+#include "mlv/checks/check.hpp"
+#include "mlv/checks/output.hpp"
 #include "mlv/util/error.hpp"
+#include "mlv/util/term.hpp"
+
+#include <iostream>
 
 namespace mlv::cli {
 
+namespace {
+
+struct CheckOptions {
+    std::vector<std::string> revisions;
+    bool staged = false;
+    bool json = false;
+    std::string format = "human";
+    bool strict = false;
+    bool require_lfs_objects = false;
+    bool list_rules = false;
+};
+
+void print_rules(bool as_json) {
+    Json rules = Json::array();
+    for (const auto& rule : checks::rule_catalog()) {
+        if (as_json) {
+            rules.push_back({{"id", rule.id},
+                             {"severity", std::string(checks::to_string(rule.default_severity))},
+                             {"summary", rule.summary}});
+            continue;
+        }
+        std::string severity(checks::to_string(rule.default_severity));
+        std::cout << rule.id << std::string(32 - std::min<size_t>(31, rule.id.size()), ' ')
+                  << severity << std::string(9 - severity.size(), ' ') << rule.summary << '\n';
+    }
+    if (as_json) {
+        print_json({{"rules", rules}});
+    }
+}
+
+int run_check_command(const CheckOptions& options) {
+    std::string format = options.json ? "json" : options.format;
+    if (options.list_rules) {
+        print_rules(format == "json");
+        return exit_code::ok;
+    }
+
+    auto repo = open_repository();
+    auto cache = open_cache(repo);
+
+    checks::CheckRequest request;
+    request.target = options.staged              ? checks::CheckTarget::index
+                     : options.revisions.empty() ? checks::CheckTarget::worktree
+                                                 : checks::CheckTarget::commits;
+    request.revisions = options.revisions;
+    request.lfs_objects =
+        options.require_lfs_objects ? checks::LfsObjects::required : checks::LfsObjects::optional;
+
+    auto report = value_or_die(checks::run_check(repo, *cache, request));
+    for (const auto& warning : report.warnings) {
+        print_warning(warning);
+    }
+
+    if (format == "json") {
+        print_json(checks::format_json(report));
+    } else if (format == "sarif") {
+        print_json(checks::format_sarif(report));
+    } else {
+        auto color = term::use_color(term::Stream::out) ? checks::Color::on : checks::Color::off;
+        std::cout << checks::format_human(report, color);
+    }
+
+    bool failed = report.count(checks::Severity::error) > 0 ||
+                  (options.strict && report.count(checks::Severity::warning) > 0);
+    return failed ? exit_code::failure : exit_code::ok;
+}
+
+} // namespace
+
 void register_check(CLI::App& app, CommandContext& context) {
-    auto* command = app.add_subcommand("check", "(not implemented yet)");
+    auto options = std::make_shared<CheckOptions>();
+    auto* command = app.add_subcommand(
+        "check", "Check that model files agree: vocabulary, special tokens, shapes, shards, LFS");
+    command->footer(
+        "With no revision, checks the working tree. Each finding names its rule; see "
+        "docs/checks.md.\nExit status: 1 when there is an error (or, with --strict, a warning), "
+        "128 on Git errors, 129 on usage errors.");
+
+    auto* revisions = command->add_option(
+        "revisions", options->revisions,
+        "Commits to check: <rev> checks one commit, <a>..<b> and ^<rev> select a range as in "
+        "git rev-list");
+    command
+        ->add_flag("--staged,--cached", options->staged,
+                   "Check the index (what the next commit records)")
+        ->excludes(revisions);
+    auto* json = command->add_flag("--json", options->json, "Write the report as JSON");
+    command->add_option("--format", options->format, "Output format: human, json or sarif (2.1.0)")
+        ->check(CLI::IsMember({"human", "json", "sarif"}))
+        ->excludes(json);
+    command->add_flag("--strict", options->strict, "Exit with status 1 on warnings too");
+    command->add_flag("--require-lfs-objects", options->require_lfs_objects,
+                      "Report LFS pointers whose object is not in .git/lfs/objects as errors "
+                      "(rule lfs-object-missing; used by the pre-push hook)");
+    command->add_flag("--list-rules", options->list_rules,
+                      "List the rule ids with their default severity and exit");
     add_verbose_flag(*command);
-    command->callback([&context] {
-        open_repository();
-        context.exit_status = exit_code::failure;
-        throw FatalError("'check' is not implemented yet", exit_code::failure);
-    });
+
+    command->callback([options, &context] { context.exit_status = run_check_command(*options); });
 }
 
 } // namespace mlv::cli

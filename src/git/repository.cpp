@@ -534,6 +534,47 @@ Result<std::vector<CommitInfo>> Repository::log(std::string_view range, Order or
     return commits;
 }
 
+Result<std::vector<CommitInfo>> Repository::walk(const std::vector<std::string>& tips,
+                                                 const std::vector<std::string>& hidden,
+                                                 Order order) const {
+    git_revwalk* raw_walk = nullptr;
+    if (git_revwalk_new(&raw_walk, repo_.get()) != 0) {
+        return git_failure("cannot walk history");
+    }
+    OwnedWalk walk(raw_walk);
+    unsigned sorting = GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME;
+    if (order == Order::oldest_first) {
+        sorting |= GIT_SORT_REVERSE;
+    }
+    git_revwalk_sorting(raw_walk, sorting);
+
+    for (const auto* list : {&tips, &hidden}) {
+        for (const auto& revision : *list) {
+            auto id = resolve_commit(revision);
+            if (!id) {
+                return id.error();
+            }
+            auto oid = parse_oid(*id);
+            int rc = list == &tips ? git_revwalk_push(raw_walk, &*oid)
+                                   : git_revwalk_hide(raw_walk, &*oid);
+            if (rc != 0) {
+                return git_failure("cannot walk from '" + revision + "'");
+            }
+        }
+    }
+
+    std::vector<CommitInfo> commits;
+    git_oid oid;
+    while (git_revwalk_next(&oid, raw_walk) == 0) {
+        auto info = commit(hex(&oid));
+        if (!info) {
+            return info.error();
+        }
+        commits.push_back(std::move(*info));
+    }
+    return commits;
+}
+
 Result<std::optional<std::string>> Repository::attribute(std::string_view path,
                                                          std::string_view name,
                                                          AttributeSource source,

@@ -138,6 +138,14 @@ class Repository {
     Result<std::vector<CommitInfo>> log(std::string_view range,
                                         Order order = Order::oldest_first) const;
 
+    // Walks commits reachable from any of `tips` but from none of `hidden`
+    // (like `git rev-list tips ^hidden`), in the order `log` uses. Each
+    // entry is a revision expression; fails with code 128 when one does
+    // not name a commit.
+    Result<std::vector<CommitInfo>> walk(const std::vector<std::string>& tips,
+                                         const std::vector<std::string>& hidden,
+                                         Order order = Order::oldest_first) const;
+
     // Reads a Git attribute for `path` ("lfs" for filter=lfs). Returns nullopt
     // when unspecified, "true"/"false" for set/unset, else the value.
     // `commit_id` is used only with AttributeSource::commit.

@@ -1,0 +1,62 @@
+// `git mlv check` as a library call: load the states to check, collect what
+// the rules need, run them and apply the configuration.
+#pragma once
+
+#include "mlv/artifacts/snapshot.hpp"
+#include "mlv/checks/config.hpp"
+#include "mlv/checks/finding.hpp"
+#include "mlv/checks/rules.hpp"
+#include "mlv/git/repository.hpp"
+#include "mlv/store/cache.hpp"
+
+#include <string>
+#include <vector>
+
+namespace mlv::checks {
+
+enum class CheckTarget {
+    worktree, // the working tree against HEAD
+    index,    // the index against HEAD (what the pre-commit hook checks)
+    commits,  // the commits `revisions` name, each against its first parent
+};
+
+struct CheckRequest {
+    CheckTarget target = CheckTarget::worktree;
+    // For CheckTarget::commits, like `git rev-list` arguments: "A..B"
+    // ranges and "^rev" exclusions make a range of commits; otherwise each
+    // revision names one commit.
+    std::vector<std::string> revisions;
+    LfsObjects lfs_objects = LfsObjects::optional;
+};
+
+// One state that was checked.
+struct CheckedState {
+    artifacts::SnapshotKind kind = artifacts::SnapshotKind::worktree;
+    std::string commit_id; // for commits
+    std::string summary;   // the commit's subject line
+    size_t artifact_count = 0;
+};
+
+struct CheckReport {
+    std::vector<CheckedState> states; // in the order checked (oldest commit first)
+    // Findings after configuration, without those turned off. In a range, a
+    // finding identical (rule, severity, paths, message) to one reported for
+    // an earlier commit of the range is not repeated.
+    std::vector<Finding> findings;
+    // Configuration problems from `git config` (unknown rule ids), for stderr.
+    std::vector<std::string> warnings;
+
+    size_t count(Severity severity) const;
+};
+
+// Lists the commits `revisions` select, oldest first (see CheckRequest).
+// Fails with code 128 on an unknown revision.
+Result<std::vector<git::CommitInfo>> select_commits(const git::Repository& repo,
+                                                    const std::vector<std::string>& revisions);
+
+// Runs the check. Fails with code 128 on Git errors (a bad revision, a bare
+// repository asked for its working tree).
+Result<CheckReport> run_check(const git::Repository& repo, store::Cache& cache,
+                              const CheckRequest& request);
+
+} // namespace mlv::checks

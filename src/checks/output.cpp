@@ -1,0 +1,180 @@
+#include "mlv/checks/output.hpp"
+
+#include "mlv/util/term.hpp"
+
+#include <map>
+#include <set>
+
+namespace mlv::checks {
+
+namespace {
+
+// SARIF requires an absolute URI for the tool.
+// NOTE: a placeholder until the project has a public home; update it then.
+constexpr std::string_view project_uri = "https://example.invalid/git-mlv";
+
+term::Color color_of(Severity severity) {
+    switch (severity) {
+    case Severity::error:
+        return term::Color::red;
+    case Severity::warning:
+        return term::Color::yellow;
+    default:
+        return term::Color::cyan;
+    }
+}
+
+std::string plural(size_t count, const std::string& word) {
+    return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
+}
+
+std::string summary_line(const CheckReport& report) {
+    if (report.findings.empty()) {
+        return "no findings";
+    }
+    std::set<std::string> files;
+    for (const auto& finding : report.findings) {
+        files.insert(finding.paths.front());
+    }
+    std::string line = plural(report.count(Severity::error), "error") + ", " +
+                       plural(report.count(Severity::warning), "warning") + ", " +
+                       std::to_string(report.count(Severity::info)) + " info in " +
+                       plural(files.size(), "file");
+    if (report.states.size() > 1) {
+        line += " (" + plural(report.states.size(), "commit") + " checked)";
+    }
+    return line;
+}
+
+} // namespace
+
+std::string format_human(const CheckReport& report, Color color) {
+    bool paint = color == Color::on;
+    std::string out;
+    std::string commit;
+    std::string file;
+    for (const auto& finding : report.findings) {
+        if (finding.commit != commit || out.empty()) {
+            commit = finding.commit;
+            file.clear();
+            if (!commit.empty()) {
+                std::string subject;
+                for (const auto& state : report.states) {
+                    if (state.commit_id == commit) {
+                        subject = state.summary;
+                    }
+                }
+                out += (out.empty() ? "" : "\n") +
+                       term::paint("commit " + commit.substr(0, 12), term::Color::yellow, paint) +
+                       " " + subject + "\n";
+            }
+        }
+        if (finding.paths.front() != file) {
+            file = finding.paths.front();
+            out += term::paint(file, term::Color::bold, paint) + "\n";
+        }
+        out += "  " +
+               term::paint(std::string(to_string(finding.severity)) + ":",
+                           color_of(finding.severity), paint) +
+               " " + finding.message + " " +
+               term::paint("[" + finding.rule + "]", term::Color::dim, paint) + "\n";
+        if (!finding.hint.empty()) {
+            out += "    " + term::paint("hint: " + finding.hint, term::Color::dim, paint) + "\n";
+        }
+    }
+    if (!out.empty()) {
+        out += "\n";
+    }
+    return out + summary_line(report) + "\n";
+}
+
+namespace {
+
+std::string_view kind_name(artifacts::SnapshotKind kind) {
+    switch (kind) {
+    case artifacts::SnapshotKind::commit:
+        return "commit";
+    case artifacts::SnapshotKind::index:
+        return "index";
+    case artifacts::SnapshotKind::worktree:
+        return "worktree";
+    }
+    return "worktree";
+}
+
+} // namespace
+
+Json format_json(const CheckReport& report) {
+    Json findings = Json::array();
+    for (const auto& finding : report.findings) {
+        findings.push_back(to_json(finding));
+    }
+    Json checked = Json::array();
+    for (const auto& state : report.states) {
+        Json entry = {{"kind", std::string(kind_name(state.kind))},
+                      {"files", state.artifact_count}};
+        if (!state.commit_id.empty()) {
+            entry["commit"] = state.commit_id;
+            entry["summary"] = state.summary;
+        }
+        checked.push_back(std::move(entry));
+    }
+    return {{"findings", std::move(findings)},
+            {"summary",
+             {{"error", report.count(Severity::error)},
+              {"warning", report.count(Severity::warning)},
+              {"info", report.count(Severity::info)}}},
+            {"checked", std::move(checked)}};
+}
+
+Json format_sarif(const CheckReport& report) {
+    Json rules = Json::array();
+    std::map<std::string, size_t> rule_index;
+    for (const auto& rule : rule_catalog()) {
+        rule_index[std::string(rule.id)] = rules.size();
+        std::string level = rule.default_severity == Severity::info      ? "note"
+                            : rule.default_severity == Severity::warning ? "warning"
+                                                                         : "error";
+        rules.push_back({{"id", rule.id},
+                         {"shortDescription", {{"text", rule.summary}}},
+                         {"defaultConfiguration", {{"level", level}}}});
+    }
+
+    Json results = Json::array();
+    for (const auto& finding : report.findings) {
+        std::string level = finding.severity == Severity::info      ? "note"
+                            : finding.severity == Severity::warning ? "warning"
+                                                                    : "error";
+        std::string text = finding.message;
+        if (!finding.hint.empty()) {
+            text += " (hint: " + finding.hint + ")";
+        }
+        Json locations = Json::array();
+        for (const auto& path : finding.paths) {
+            locations.push_back({{"physicalLocation", {{"artifactLocation", {{"uri", path}}}}}});
+        }
+        Json result = {{"ruleId", finding.rule},
+                       {"level", level},
+                       {"message", {{"text", text}}},
+                       {"locations", std::move(locations)}};
+        auto index = rule_index.find(finding.rule);
+        if (index != rule_index.end()) {
+            result["ruleIndex"] = index->second;
+        }
+        if (!finding.commit.empty()) {
+            result["properties"] = {{"commit", finding.commit}};
+        }
+        results.push_back(std::move(result));
+    }
+
+    Json driver = {{"name", "git-mlv"},
+                   {"version", MLV_VERSION},
+                   {"informationUri", std::string(project_uri)},
+                   {"rules", std::move(rules)}};
+    return {{"version", "2.1.0"},
+            {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+            {"runs", Json::array({{{"tool", {{"driver", std::move(driver)}}},
+                                   {"results", std::move(results)}}})}};
+}
+
+} // namespace mlv::checks
