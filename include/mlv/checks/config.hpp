@@ -60,8 +60,8 @@ Json to_json(const CoEditGroup& group);
 // Returns `existing_text` (the current .mlv.json, or empty when there is
 // none) with its "groups" key replaced by `groups` and every other key kept,
 // as indented JSON. Fails when `existing_text` is not valid JSON or not an
-// object. Comments in `existing_text` are not kept, because the JSON reader
-// drops them.
+// object. Comments in `existing_text` are not kept and keys come out in
+// alphabetical order, because the JSON reader keeps neither.
 Result<std::string> replace_config_groups(std::string_view existing_text,
                                           const std::vector<CoEditGroup>& groups);
 

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# `git mlv check` on the real history of Llama-2-7b-hf: its first commit
+# shipped added_tokens.json with <pad> at id 32000 for a 32000-row model and
+# sampling parameters without do_sample; its latest commit is clean.
+# Exits 77 (skipped) when the corpus is absent.
+set -euo pipefail
+
+: "${GIT_MLV:?set GIT_MLV to the git-mlv binary}"
+: "${MLV_SOURCE_DIR:?set MLV_SOURCE_DIR to the source tree}"
+
+bundle="$MLV_SOURCE_DIR/../shared/corpus/Llama-2-7b-hf/Llama-2-7b-hf.history.bundle"
+if [ ! -f "$bundle" ]; then
+    echo "skipped: $bundle not found"
+    exit 77
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mlv-check-corpus.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export HOME="$work/home"
+export GIT_CONFIG_GLOBAL="$HOME/.gitconfig"
+export GIT_CONFIG_NOSYSTEM=1
+export GIT_MLV_NO_CACHE=1
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+mkdir -p "$HOME"
+
+fail() {
+    echo "FAIL: $*" >&2
+    sed 's/^/  | /' "$work/out" >&2
+    exit 1
+}
+
+# The weights are LFS pointers; skipping the smudge keeps them so.
+GIT_LFS_SKIP_SMUDGE=1 git clone -q "$bundle" "$work/repo"
+cd "$work/repo"
+
+status=0
+"$GIT_MLV" check --json 637a748 >"$work/out" 2>&1 || status=$?
+[ "$status" -eq 1 ] || fail "check 637a748 exited $status, expected 1"
+python3 - "$work/out" <<'PY' || fail "findings of 637a748"
+import json, sys
+findings = json.load(open(sys.argv[1]))["findings"]
+def has(rule, path, text):
+    return any(f["rule"] == rule and f["paths"][0] == path and text in f["message"]
+               for f in findings)
+assert has("vocab-token-out-of-range", "added_tokens.json", "'<pad>' has id 32000"), findings
+assert has("special-token-id-out-of-range", "generation_config.json", "pad_token_id 32000"), findings
+assert has("generation-sampling", "generation_config.json", "temperature 0.9 and top_p 0.6"), findings
+PY
+echo "ok: 637a748 reports <pad> id 32000 and sampling without do_sample"
+
+status=0
+"$GIT_MLV" check >"$work/out" 2>&1 || status=$?
+[ "$status" -eq 0 ] || fail "check of the latest working tree exited $status, expected 0"
+status=0
+"$GIT_MLV" check HEAD >"$work/out" 2>&1 || status=$?
+[ "$status" -eq 0 ] || fail "check HEAD exited $status, expected 0"
+echo "ok: the latest commit has no error"
+
+# Without the LFS objects, the pointers are errors only when objects are required.
+status=0
+"$GIT_MLV" check --require-lfs-objects HEAD >"$work/out" 2>&1 || status=$?
+[ "$status" -eq 1 ] || fail "check --require-lfs-objects HEAD exited $status, expected 1"
+grep -q "lfs-object-missing" "$work/out" || fail "no lfs-object-missing finding"
+echo "ok: --require-lfs-objects reports the absent objects"
+
+# The whole history checks in one run.
+status=0
+"$GIT_MLV" check --json "$(git rev-list --max-parents=0 HEAD)..HEAD" >"$work/out" 2>&1 || status=$?
+python3 -c 'import json,sys; json.load(sys.stdin)' <"$work/out" || fail "range --json is not JSON"
+echo "ok: range over the history"
