@@ -132,11 +132,6 @@ void add_file_weight_sets(ModelDirectory& directory, const std::set<std::string>
     }
 }
 
-bool is_full_vocabulary_format(Format format) {
-    return format == Format::tokenizer_json || format == Format::vocab_txt ||
-           format == Format::vocab_json || format == Format::sentencepiece;
-}
-
 void add_token_source(ModelDirectory& directory, const Artifact& artifact) {
     TokenSource source;
     source.artifact = &artifact;
@@ -168,9 +163,6 @@ void add_token_source(ModelDirectory& directory, const Artifact& artifact) {
         source.full = true;
         source.tokens = model->vocab.entries;
     } else {
-        if (is_full_vocabulary_format(artifact.format)) {
-            directory.vocabulary_incomplete = true;
-        }
         return;
     }
 
@@ -299,7 +291,7 @@ std::optional<int64_t> tokenizer_size(const ModelDirectory& directory) {
             max_id = std::max(max_id, entry.second);
         }
     }
-    if (!has_full || directory.vocabulary_incomplete) {
+    if (!has_full) {
         return std::nullopt;
     }
     return max_id + 1;

@@ -67,9 +67,6 @@ struct ModelDirectory {
     std::vector<const artifacts::Artifact*> chat_template_files;
     std::vector<WeightSet> weight_sets;
     std::vector<const artifacts::Artifact*> artifacts; // every file of the directory
-    // A full vocabulary file exists whose content is absent (an LFS pointer
-    // without its object), so token look-ups may miss tokens it defines.
-    bool vocabulary_incomplete = false;
 };
 
 // Groups the artifacts of `state` by directory. Pointers into `state` stay

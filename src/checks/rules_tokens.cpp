@@ -44,10 +44,9 @@ std::vector<NamedToken> named_tokens(const ModelDirectory& directory) {
     return out;
 }
 
+// Only a full vocabulary (not added tokens alone) shows that a token is
+// missing. Files whose content is absent contribute no tokens.
 bool can_resolve_tokens(const ModelDirectory& directory) {
-    if (directory.vocabulary_incomplete) {
-        return false;
-    }
     return std::any_of(directory.token_sources.begin(), directory.token_sources.end(),
                        [](const auto& source) { return source.full; });
 }
