@@ -158,9 +158,27 @@ struct Counts {
     }
 };
 
+bool is_initial_import(const CommitRecord& record) {
+    return record.commit.parents.empty() || record.stage == Stage::initial_import;
+}
+
+// Returns the sessions that contain an initial import. A first upload to a
+// model hub often spreads over many commits (one per file), and files that
+// arrive together in it were never edited together.
+std::set<int> import_sessions(const std::vector<CommitRecord>& history) {
+    std::set<int> sessions;
+    for (const auto& record : history) {
+        if (is_initial_import(record)) {
+            sessions.insert(record.session);
+        }
+    }
+    return sessions;
+}
+
 std::optional<Exclusion> exclusion_of(const CommitRecord& record, size_t touched,
+                                      const std::set<int>& import_sessions,
                                       const GroupsOptions& options) {
-    if (record.commit.parents.empty() || record.stage == Stage::initial_import) {
+    if (import_sessions.count(record.session) != 0) {
         return Exclusion::initial_import;
     }
     // A merge is diffed against its first parent, so it repeats the changes
@@ -183,6 +201,7 @@ CoChangeGraph build_cochange_graph(const std::vector<CommitRecord>& history,
     Counts commit_counts;
     Counts session_counts;
     std::map<int, std::set<size_t>> session_nodes;
+    const std::set<int> skipped_sessions = import_sessions(history);
 
     for (const auto& record : history) {
         // Every change is applied, even in excluded commits, so that renames
@@ -195,7 +214,7 @@ CoChangeGraph build_cochange_graph(const std::vector<CommitRecord>& history,
             continue;
         }
 
-        if (const auto reason = exclusion_of(record, touched.size(), options)) {
+        if (const auto reason = exclusion_of(record, touched.size(), skipped_sessions, options)) {
             graph.excluded_commits.push_back({record.commit.id, *reason, touched.size()});
             trace::log("groups", "leaving out " + record.commit.id.substr(0, 12) + " (" +
                                      std::string(to_string(*reason)) + ", " +

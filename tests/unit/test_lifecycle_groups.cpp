@@ -253,6 +253,24 @@ TEST_CASE("groups graph: initial import and merge left out") {
     CHECK(find_node(graph, "README.md")->commits == 0);
 }
 
+TEST_CASE("groups graph: import session left out") {
+    // The first upload continues after the root commit in the same session.
+    const std::vector<CommitRecord> history = {
+        root_commit({modified("config.json")}),
+        commit("upload", 0, {modified("README.md"), modified("special_tokens_map.json")}),
+        commit("later", 1, {modified("README.md")}),
+    };
+
+    const auto graph = build_cochange_graph(history);
+
+    REQUIRE(graph.excluded_commits.size() == 2);
+    CHECK(graph.excluded_commits[1].id == "upload");
+    CHECK(graph.excluded_commits[1].reason == Exclusion::initial_import);
+    CHECK(graph.commits_counted == 1);
+    CHECK(graph.sessions_counted == 1);
+    CHECK(graph.edges.empty());
+}
+
 TEST_CASE("groups graph: bulk session left out") {
     // Three commits of one session touch four nodes in all, over a limit of 3,
     // while each commit stays under it.
