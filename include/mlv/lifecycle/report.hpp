@@ -1,0 +1,47 @@
+// The lifecycle report: one self-contained HTML file with inline SVG and CSS,
+// no scripts and no network access, written by `git mlv report`.
+// docs/report.md describes what it shows.
+#pragma once
+
+#include "mlv/lifecycle/groups.hpp"
+#include "mlv/lifecycle/history.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlv::lifecycle {
+
+// Returns whether `record` changes weights (a file whose artifact or path has
+// the weights role is added, modified, renamed or deleted) or the
+// architecture (its stage or a secondary stage is Stage::architecture).
+bool changes_weights_or_architecture(const CommitRecord& record);
+
+// Returns the index in `history` of the commit that ends the development
+// phase: the last one that changes weights or architecture. The commits
+// after it form the maintenance phase. Returns nullopt when no commit does,
+// and the whole history then counts as maintenance.
+std::optional<size_t> development_end(const std::vector<CommitRecord>& history);
+
+// Formats a byte count in decimal units with three significant digits:
+// "0 B", "950 B", "1.50 kB", "282 GB" (1 GB = 10^9 bytes).
+std::string format_size(uint64_t bytes);
+
+// Escapes text for HTML element content and attribute values: & < > " ' become
+// entities, and control characters other than tab and newline are dropped.
+std::string escape_html(std::string_view text);
+
+struct ReportOptions {
+    std::string title; // shown as "Lifecycle of <title>", usually the repository's directory name
+    std::string range; // the revision range the history covers
+};
+
+// Renders the report for `history` (oldest first) and the groups mined from
+// it. The output depends only on the arguments: it carries no generation
+// time, so the same history gives the same file.
+std::string render_report(const std::vector<CommitRecord>& history, const GroupsResult& groups,
+                          const ReportOptions& options);
+
+} // namespace mlv::lifecycle
