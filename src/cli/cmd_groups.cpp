@@ -1,18 +1,152 @@
+// git mlv groups: mines co-edit groups from history and compares them with
+// the built-in groups; --write stores them in .mlv.json for `git mlv check`.
 #include "commands.hpp"
 #include "common.hpp"
 
+#include "mlv/artifacts/snapshot.hpp"
+#include "mlv/checks/groups.hpp"
+#include "mlv/lifecycle/groups.hpp"
+#include "mlv/lifecycle/history.hpp"
 #include "mlv/util/error.hpp"
+#include "mlv/util/term.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
 
 namespace mlv::cli {
+namespace {
+
+struct GroupsCommandOptions {
+    std::string range = "HEAD";
+    bool write = false;
+    bool json = false;
+    size_t bulk_node_limit = lifecycle::GroupsOptions{}.bulk_node_limit;
+};
+
+std::string fixed(double value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.2f", value);
+    return buffer;
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) {
+        out += (out.empty() ? "" : ", ") + item;
+    }
+    return out;
+}
+
+void print_group(const lifecycle::MinedGroup& group, const lifecycle::CoChangeGraph& graph,
+                 bool color) {
+    std::cout << '\n'
+              << term::paint(group.name, term::Color::bold, color) << "  (" << group.members.size()
+              << " files, cohesion " << fixed(group.cohesion) << ", density "
+              << fixed(group.density) << ")\n";
+    for (const size_t node : group.nodes) {
+        std::cout << "    " << graph.nodes[node].name;
+        if (!graph.nodes[node].present) {
+            std::cout << term::paint("  (deleted)", term::Color::dim, color);
+        }
+        std::cout << '\n';
+    }
+
+    if (group.comparison.empty()) {
+        std::cout << "  no built-in group shares a member\n";
+    }
+    for (const auto& entry : group.comparison) {
+        std::cout << "  built-in '" << entry.builtin << "': shares " << join(entry.shared) << '\n';
+        if (!entry.mined_only.empty()) {
+            std::cout << "      only mined: " << join(entry.mined_only) << '\n';
+        }
+        if (!entry.builtin_only.empty()) {
+            std::cout << "      only built-in: " << join(entry.builtin_only) << '\n';
+        }
+    }
+}
+
+void print_text(const lifecycle::GroupsResult& result, size_t commit_count) {
+    const bool color = term::use_color(term::Stream::out);
+    const auto& graph = result.graph;
+    std::cout << result.groups.size() << (result.groups.size() == 1 ? " group" : " groups")
+              << " from " << commit_count << " commits: " << graph.commits_counted
+              << " commits and " << graph.sessions_counted << " sessions counted, "
+              << graph.excluded_commits.size() << " commits and " << graph.sessions_excluded
+              << " sessions left out; modularity " << fixed(result.partition.modularity) << '\n';
+
+    for (const auto& group : result.groups) {
+        print_group(group, graph, color);
+    }
+    if (!result.ungrouped.empty()) {
+        std::cout << "\nungrouped: " << join(result.ungrouped) << '\n';
+    }
+}
+
+int run_groups(const GroupsCommandOptions& options) {
+    git::Repository repo = open_repository();
+    if (options.write && repo.is_bare()) {
+        throw FatalError("cannot write .mlv.json in a bare repository");
+    }
+
+    auto cache = open_cache(repo);
+    artifacts::Loader loader(repo, *cache);
+    const auto history = value_or_die(lifecycle::classify_history(repo, loader, options.range));
+    cache->flush();
+
+    lifecycle::GroupsOptions mining;
+    mining.bulk_node_limit = options.bulk_node_limit;
+    const auto result = lifecycle::mine_groups(history, checks::builtin_groups(), mining);
+
+    std::string written_path;
+    size_t written_count = 0;
+    if (options.write) {
+        const auto groups = lifecycle::groups_to_write(result);
+        written_path = repo.workdir() + ".mlv.json";
+        check_or_die(lifecycle::write_mined_groups(written_path, groups));
+        written_count = groups.size();
+    }
+
+    if (options.json) {
+        Json out = lifecycle::to_json(result);
+        out["range"] = options.range;
+        out["commits"] = history.size();
+        out["bulk_node_limit"] = options.bulk_node_limit;
+        out["written"] = options.write ? Json(written_path) : Json(nullptr);
+        print_json(out);
+        return exit_code::ok;
+    }
+
+    print_text(result, history.size());
+    if (options.write) {
+        std::cout << "\nwrote " << written_count << (written_count == 1 ? " group" : " groups")
+                  << " to '" << written_path << "'\n";
+    }
+    return exit_code::ok;
+}
+
+} // namespace
 
 void register_groups(CLI::App& app, CommandContext& context) {
-    auto* command = app.add_subcommand("groups", "(not implemented yet)");
+    auto options = std::make_shared<GroupsCommandOptions>();
+    auto* command = app.add_subcommand(
+        "groups", "Mine co-edit groups (files that change together) from history");
+    command->footer("Groups are Louvain communities of the co-change graph; docs/groups.md "
+                    "describes the edge weight, the limits and the .mlv.json format.");
+    command->add_option("range", options->range, "Revision or range A..B to mine")
+        ->capture_default_str();
+    command->add_flag("--write", options->write,
+                      "Store the groups in .mlv.json under \"groups\", replacing earlier "
+                      "mined-* groups, for 'git mlv check' to enforce");
+    command->add_flag("--json", options->json, "Print the graph, groups and comparison as JSON");
+    command
+        ->add_option("--bulk-limit", options->bulk_node_limit,
+                     "Leave out commits and sessions that touch more than this many files "
+                     "(shards of one checkpoint count once)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     add_verbose_flag(*command);
-    command->callback([&context] {
-        open_repository();
-        context.exit_status = exit_code::failure;
-        throw FatalError("'groups' is not implemented yet", exit_code::failure);
-    });
+    command->callback([options, &context] { context.exit_status = run_groups(*options); });
 }
 
 } // namespace mlv::cli

@@ -198,21 +198,25 @@ std::string distribution_section(const std::vector<CommitRecord>& history,
             std::count_if(history.begin(), history.end(),
                           [&](const CommitRecord& record) { return record.stage == stage; }));
         if (count > 0) {
-            stages.push_back({std::string(to_string(stage)), count, std::string(stage_color(stage))});
+            stages.push_back(
+                {std::string(to_string(stage)), count, std::string(stage_color(stage))});
         }
     }
 
     const size_t maintenance_start = development_end ? *development_end + 1 : 0;
     std::vector<Bar> kinds;
-    for (const auto kind : {Maintenance::corrective, Maintenance::perfective, Maintenance::adaptive}) {
+    for (const auto kind :
+         {Maintenance::corrective, Maintenance::perfective, Maintenance::adaptive}) {
         size_t count = 0;
         for (size_t i = maintenance_start; i < history.size(); ++i) {
             count += history[i].maintenance == kind ? 1 : 0;
         }
-        kinds.push_back({std::string(to_string(kind)), count, std::string(maintenance_color(kind))});
+        kinds.push_back(
+            {std::string(to_string(kind)), count, std::string(maintenance_color(kind))});
     }
 
-    std::string out = "<section id=\"stages\"><h2>Stages and maintenance types</h2><div class=\"columns\">";
+    std::string out =
+        "<section id=\"stages\"><h2>Stages and maintenance types</h2><div class=\"columns\">";
     out += "<div><p class=\"note\">Primary stage of every commit</p>";
     out += stages.empty() ? "<p>No commits.</p>" : bar_chart(stages, "commits per stage");
     out += "</div><div><p class=\"note\">Maintenance type of the " +
@@ -258,13 +262,13 @@ std::string sessions_section(const std::vector<CommitRecord>& history) {
             }
         }
         const auto& start = history[first].commit;
-        out += "<tr><td class=\"num\">" + std::to_string(ordinal) + "</td><td>" +
-               escape_html(start.author.name) + "</td><td>" +
-               escape_html(format_minute(start.author.time)) + "</td><td class=\"num\">" +
-               escape_html(format_duration(history[end - 1].commit.author.time -
-                                           start.author.time)) +
-               "</td><td class=\"num\">" + std::to_string(end - first) + "</td><td class=\"num\">" +
-               std::to_string(files.size()) + "</td><td>";
+        out +=
+            "<tr><td class=\"num\">" + std::to_string(ordinal) + "</td><td>" +
+            escape_html(start.author.name) + "</td><td>" +
+            escape_html(format_minute(start.author.time)) + "</td><td class=\"num\">" +
+            escape_html(format_duration(history[end - 1].commit.author.time - start.author.time)) +
+            "</td><td class=\"num\">" + std::to_string(end - first) + "</td><td class=\"num\">" +
+            std::to_string(files.size()) + "</td><td>";
         for (const auto& [stage, count] : stages) {
             out += "<span class=\"chip\" style=\"background:" + std::string(stage_color(stage)) +
                    "\">" + escape_html(to_string(stage)) + " \u00d7" + std::to_string(count) +

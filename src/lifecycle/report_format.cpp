@@ -189,8 +189,8 @@ void svg_rect(std::string& out, double x, double y, double width, double height,
     out += "><title>" + escape_html(title) + "</title></rect>";
 }
 
-void svg_line(std::string& out, double x1, double y1, double x2, double y2,
-              std::string_view stroke, std::string_view attributes) {
+void svg_line(std::string& out, double x1, double y1, double x2, double y2, std::string_view stroke,
+              std::string_view attributes) {
     out += "<line x1=\"" + number(x1) + "\" y1=\"" + number(y1) + "\" x2=\"" + number(x2) +
            "\" y2=\"" + number(y2) + "\" stroke=\"" + std::string(stroke) + "\"";
     if (!attributes.empty()) {

@@ -145,16 +145,16 @@ std::string draw_graph(const GroupsResult& groups) {
             const double cx = center + ((x1 + x2) / 2.0 - center) * 0.3;
             const double cy = center + ((y1 + y2) / 2.0 - center) * 0.3;
             const std::string stroke = inside ? a->second->color : std::string("#999999");
-            out += "<path d=\"M" + number(x1) + " " + number(y1) + " Q" + number(cx) + " " +
-                   number(cy) + " " + number(x2) + " " + number(y2) + "\" fill=\"none\" stroke=\"" +
-                   stroke + "\" stroke-opacity=\"" + (inside ? "0.75" : "0.45") +
-                   "\" stroke-width=\"" + fixed(0.8 + 5.0 * edge.weight, 1) + "\"><title>" +
-                   escape_html(groups.graph.nodes[edge.a].name + " \u2013 " +
-                               groups.graph.nodes[edge.b].name + "\nweight " +
-                               fixed(edge.weight, 2) + ": together in " +
-                               std::to_string(edge.commits) + " commits, " +
-                               std::to_string(edge.sessions) + " sessions") +
-                   "</title></path>";
+            out +=
+                "<path d=\"M" + number(x1) + " " + number(y1) + " Q" + number(cx) + " " +
+                number(cy) + " " + number(x2) + " " + number(y2) + "\" fill=\"none\" stroke=\"" +
+                stroke + "\" stroke-opacity=\"" + (inside ? "0.75" : "0.45") +
+                "\" stroke-width=\"" + fixed(0.8 + 5.0 * edge.weight, 1) + "\"><title>" +
+                escape_html(groups.graph.nodes[edge.a].name + " \u2013 " +
+                            groups.graph.nodes[edge.b].name + "\nweight " + fixed(edge.weight, 2) +
+                            ": together in " + std::to_string(edge.commits) + " commits, " +
+                            std::to_string(edge.sessions) + " sessions") +
+                "</title></path>";
         }
     }
 
@@ -164,16 +164,15 @@ std::string draw_graph(const GroupsResult& groups) {
         const double r = std::min(10.0, 4.0 + 1.5 * std::sqrt(static_cast<double>(node.sessions)));
         out += "<circle cx=\"" + number(x) + "\" cy=\"" + number(y) + "\" r=\"" + number(r) +
                "\" fill=\"" + (node.present ? p.color : std::string("#ffffff")) + "\" stroke=\"" +
-               p.color + "\" stroke-width=\"2\"><title>" + escape_html(node_tooltip(node, p.group)) +
-               "</title></circle>";
+               p.color + "\" stroke-width=\"2\"><title>" +
+               escape_html(node_tooltip(node, p.group)) + "</title></circle>";
 
         // Labels run outwards along the radius, so neighbours never overlap;
         // on the left half they are turned by 180 degrees to stay upright.
         const auto [lx, ly] = point(p, radius + 14.0);
         const bool left_half = std::cos(p.angle) < -1e-9;
         const double degrees = p.angle * 180.0 / pi + (left_half ? 180.0 : 0.0);
-        svg_text(out, lx, ly, label_of(node),
-                 left_half ? "end" : "start",
+        svg_text(out, lx, ly, label_of(node), left_half ? "end" : "start",
                  "class=\"node\" dy=\"0.35em\" transform=\"rotate(" + fixed(degrees, 2) + " " +
                      number(lx) + " " + number(ly) + ")\"");
     }
@@ -233,10 +232,10 @@ std::string groups_section(const GroupsResult& groups) {
     std::string out = "<section id=\"groups\"><h2>Co-edit groups</h2>";
     out += "<p class=\"note\">Files that change together in the same commits or change sessions, "
            "found with the Louvain method (modularity " +
-           fixed(groups.partition.modularity, 3) + "). Counted: " +
-           std::to_string(graph.commits_counted) + " commits and " +
-           std::to_string(graph.sessions_counted) + " sessions; left out: " +
-           std::to_string(graph.excluded_commits.size()) +
+           fixed(groups.partition.modularity, 3) +
+           "). Counted: " + std::to_string(graph.commits_counted) + " commits and " +
+           std::to_string(graph.sessions_counted) +
+           " sessions; left out: " + std::to_string(graph.excluded_commits.size()) +
            " commits (initial import, merges, bulk) and " +
            std::to_string(graph.sessions_excluded) +
            " bulk sessions. Edge width follows the edge weight; hollow nodes are deleted "

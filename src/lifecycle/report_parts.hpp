@@ -39,10 +39,9 @@ std::string number(double value);
 // tooltip browsers show; `attributes` is inserted verbatim and must already
 // be escaped.
 void svg_rect(std::string& out, double x, double y, double width, double height,
-              std::string_view fill, std::string_view title = {},
+              std::string_view fill, std::string_view title = {}, std::string_view attributes = {});
+void svg_line(std::string& out, double x1, double y1, double x2, double y2, std::string_view stroke,
               std::string_view attributes = {});
-void svg_line(std::string& out, double x1, double y1, double x2, double y2,
-              std::string_view stroke, std::string_view attributes = {});
 // `anchor` is "start", "middle" or "end".
 void svg_text(std::string& out, double x, double y, std::string_view content,
               std::string_view anchor = "start", std::string_view attributes = {});

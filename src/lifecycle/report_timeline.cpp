@@ -32,10 +32,9 @@ std::string commit_tooltip(const CommitRecord& record, size_t index) {
         stages += ", " + std::string(to_string(secondary));
     }
 
-    std::string tooltip = short_id(record.commit.id) + "  " +
-                          format_minute(record.commit.author.time) + " UTC  #" +
-                          std::to_string(index + 1) + "\n" + record.commit.summary +
-                          "\nstage: " + stages;
+    std::string tooltip =
+        short_id(record.commit.id) + "  " + format_minute(record.commit.author.time) + " UTC  #" +
+        std::to_string(index + 1) + "\n" + record.commit.summary + "\nstage: " + stages;
     if (!record.summary.empty()) {
         tooltip += "\n" + record.summary;
     }
@@ -83,7 +82,7 @@ void draw_phase_marker(std::string& out, double x, double top, double row_width)
 }
 
 // Cells widen for short histories, up to max_cell, so that a few commits
-// still fill a row; from 100 commits on, rows hold 100 commits of min_cell.
+// still fill a row. From 100 commits on, each row has 100 cells of min_cell.
 struct RowLayout {
     double cell = min_cell;
     size_t commits_per_row = 100;
@@ -111,8 +110,7 @@ void draw_row(std::string& out, const std::vector<CommitRecord>& history, size_t
     };
 
     svg_text(out, left_margin - 8.0, top + mark_top + 17.0,
-             std::to_string(first + 1) + "\u2013" + std::to_string(last), "end",
-             "class=\"axis\"");
+             std::to_string(first + 1) + "\u2013" + std::to_string(last), "end", "class=\"axis\"");
 
     // Maintenance commits sit on a tinted background.
     const size_t maintenance_start = development_end ? *development_end + 1 : 0;
@@ -146,8 +144,9 @@ void draw_row(std::string& out, const std::vector<CommitRecord>& history, size_t
         svg_line(out, x, top + band_top + band_height + 1.0, x,
                  top + band_top + band_height + (tick.labelled ? 7.0 : 4.0), "#666");
         if (tick.labelled) {
-            svg_text(out, x, top + date_baseline, format_date(history[tick.commit].commit.author.time),
-                     "start", "class=\"axis\"");
+            svg_text(out, x, top + date_baseline,
+                     format_date(history[tick.commit].commit.author.time), "start",
+                     "class=\"axis\"");
         }
     }
 
@@ -255,21 +254,23 @@ std::string size_section(const std::vector<CommitRecord>& history,
     const double step = nice_step(maximum_in_unit * 1.05, 5);
     const double axis_maximum = std::ceil(maximum_in_unit * 1.05 / step) * step;
     const double per_commit = plot_width / static_cast<double>(history.size());
-    const auto x_of = [&](size_t commit) { return left + static_cast<double>(commit) * per_commit; };
+    const auto x_of = [&](size_t commit) {
+        return left + static_cast<double>(commit) * per_commit;
+    };
     const auto y_of = [&](uint64_t bytes) {
         return top + plot_height -
                static_cast<double>(bytes) / unit.bytes / axis_maximum * plot_height;
     };
 
-    out += "<div class=\"scroll\"><svg width=\"" + number(width) + "\" height=\"" +
-           number(height) + "\" viewBox=\"0 0 " + number(width) + " " + number(height) +
+    out += "<div class=\"scroll\"><svg width=\"" + number(width) + "\" height=\"" + number(height) +
+           "\" viewBox=\"0 0 " + number(width) + " " + number(height) +
            "\" role=\"img\" aria-label=\"total size of the weights\">";
 
     // Horizontal grid lines with their values, with as many decimals as
     // the step needs (0.25 needs two).
     int decimals = 0;
     while (decimals < 6 && std::abs(step * std::pow(10.0, decimals) -
-                                     std::round(step * std::pow(10.0, decimals))) > 1e-6) {
+                                    std::round(step * std::pow(10.0, decimals))) > 1e-6) {
         ++decimals;
     }
     for (double value = 0.0; value <= axis_maximum + step / 2.0; value += step) {
@@ -283,7 +284,7 @@ std::string size_section(const std::vector<CommitRecord>& history,
     svg_text(out, 16.0, top + plot_height / 2.0, std::string("size (") + unit.name + ")", "middle",
              "class=\"axis\" transform=\"rotate(-90 16 " + number(top + plot_height / 2.0) + ")\"");
 
-    // The step line: each commit's size holds until the next commit.
+    // The step line: each commit's size stays until the next commit.
     std::string path = "M" + number(x_of(0)) + " " + number(y_of(history[0].weights_total_size));
     for (size_t i = 0; i < history.size(); ++i) {
         path += " V" + number(y_of(history[i].weights_total_size)) + " H" + number(x_of(i + 1));
@@ -297,8 +298,8 @@ std::string size_section(const std::vector<CommitRecord>& history,
         const auto& record = history[i];
         svg_rect(out, x_of(i), top, per_commit, plot_height, "transparent",
                  short_id(record.commit.id) + "  " + format_minute(record.commit.author.time) +
-                     " UTC\n" + record.commit.summary + "\nweights: " +
-                     format_size(record.weights_total_size));
+                     " UTC\n" + record.commit.summary +
+                     "\nweights: " + format_size(record.weights_total_size));
     }
 
     for (const auto& tick :

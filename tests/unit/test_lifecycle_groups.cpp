@@ -289,3 +289,172 @@ TEST_CASE("groups graph: bulk session left out") {
     // The pair shares a commit but no counted session: (1/1 + 0) / 2.
     CHECK(graph.edges[0].weight == doctest::Approx(0.5));
 }
+
+namespace {
+
+// Two clusters edited in their own sessions: {config, index, shards} and
+// {tokenizer.json, tokenizer_config.json}, plus README edited alone.
+std::vector<CommitRecord> two_cluster_history() {
+    std::vector<CommitRecord> history = {root_commit({modified("README.md")})};
+    int session = 1;
+    for (int round = 0; round < 3; ++round) {
+        history.push_back(
+            commit("m" + std::to_string(round), session,
+                   {modified("config.json"), modified("model.safetensors.index.json")}));
+        history.push_back(commit("s" + std::to_string(round), session++,
+                                 {modified("model-00001-of-00002.safetensors"),
+                                  modified("model-00002-of-00002.safetensors")}));
+        history.push_back(commit("t" + std::to_string(round), session++,
+                                 {modified("tokenizer.json"), modified("tokenizer_config.json")}));
+        history.push_back(commit("r" + std::to_string(round), session++, {modified("README.md")}));
+    }
+    return history;
+}
+
+const MinedGroup* group_with(const GroupsResult& result, const std::string& member) {
+    for (const auto& group : result.groups) {
+        if (std::find(group.members.begin(), group.members.end(), member) != group.members.end()) {
+            return &group;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("mine_groups: two clusters") {
+    const auto result = mine_groups(two_cluster_history(), mlv::checks::builtin_groups());
+
+    REQUIRE(result.groups.size() == 2);
+    CHECK(result.groups[0].members == std::vector<std::string>{"config.json",
+                                                               "model-*-of-00002.safetensors",
+                                                               "model.safetensors.index.json"});
+    CHECK(result.groups[1].members ==
+          std::vector<std::string>{"tokenizer.json", "tokenizer_config.json"});
+    CHECK(result.ungrouped == std::vector<std::string>{"README.md"});
+
+    // No edge leaves either group.
+    CHECK(result.groups[0].cohesion == doctest::Approx(1.0));
+    CHECK(result.groups[1].cohesion == doctest::Approx(1.0));
+    CHECK(result.groups[1].density == doctest::Approx(1.0));
+    CHECK(result.partition.modularity > 0.3);
+}
+
+TEST_CASE("mine_groups: names from member roles") {
+    const auto result = mine_groups(two_cluster_history(), mlv::checks::builtin_groups());
+
+    REQUIRE(result.groups.size() == 2);
+    CHECK(result.groups[1].name == "mined-tokenizer");
+    CHECK(result.groups[0].name.rfind("mined-", 0) == 0);
+    CHECK(result.groups[0].name != result.groups[1].name);
+}
+
+TEST_CASE("mine_groups: comparison with built-in groups") {
+    const auto result = mine_groups(two_cluster_history(), mlv::checks::builtin_groups());
+
+    const auto* model = group_with(result, "config.json");
+    REQUIRE(model != nullptr);
+    REQUIRE(model->comparison.size() == 1);
+    CHECK(model->comparison[0].builtin == "model");
+    CHECK(model->comparison[0].shared == model->members);
+    CHECK(model->comparison[0].mined_only.empty());
+    CHECK(model->comparison[0].builtin_only.empty());
+
+    // A built-in group split over two mined groups.
+    const std::vector<mlv::checks::CoEditGroup> builtin = {
+        {"everything", {"config.json", "tokenizer*.json"}}};
+    const auto split = mine_groups(two_cluster_history(), builtin);
+    const auto* tokenizer = group_with(split, "tokenizer.json");
+    REQUIRE(tokenizer != nullptr);
+    REQUIRE(tokenizer->comparison.size() == 1);
+    CHECK(tokenizer->comparison[0].shared == tokenizer->members);
+    CHECK(tokenizer->comparison[0].builtin_only == std::vector<std::string>{"config.json"});
+    const auto* config = group_with(split, "config.json");
+    REQUIRE(config != nullptr);
+    CHECK(config->comparison[0].shared == std::vector<std::string>{"config.json"});
+    CHECK(config->comparison[0].mined_only ==
+          std::vector<std::string>{"model-*-of-00002.safetensors", "model.safetensors.index.json"});
+}
+
+TEST_CASE("mine_groups: same input, same output") {
+    const auto history = two_cluster_history();
+    const auto first = to_json(mine_groups(history, mlv::checks::builtin_groups()));
+    const auto second = to_json(mine_groups(history, mlv::checks::builtin_groups()));
+    CHECK(first.dump() == second.dump());
+}
+
+TEST_CASE("mine_groups: empty history") {
+    const auto result = mine_groups({}, mlv::checks::builtin_groups());
+
+    CHECK(result.groups.empty());
+    CHECK(result.ungrouped.empty());
+    CHECK(result.partition.modularity == 0.0);
+    CHECK(to_json(result)["groups"].empty());
+}
+
+TEST_CASE("groups_to_write: deleted members dropped") {
+    auto history = two_cluster_history();
+    history.push_back(commit("delete", 99, {change(ChangeKind::deleted, "tokenizer_config.json")}));
+
+    const auto result = mine_groups(history, mlv::checks::builtin_groups());
+    const auto written = groups_to_write(result);
+
+    // The tokenizer group keeps one existing member, too few to enforce.
+    REQUIRE(written.size() == 1);
+    CHECK(written[0].members == std::vector<std::string>{"config.json",
+                                                         "model-*-of-00002.safetensors",
+                                                         "model.safetensors.index.json"});
+}
+
+TEST_CASE("to_json: groups output shape") {
+    const auto json = to_json(mine_groups(two_cluster_history(), mlv::checks::builtin_groups()));
+
+    CHECK(json["modularity"].is_number());
+    REQUIRE(json["groups"].size() == 2);
+    const auto& group = json["groups"][0];
+    CHECK(group["name"].is_string());
+    CHECK(group["members"].size() == 3);
+    CHECK(group["cohesion"].is_number());
+    CHECK(group["density"].is_number());
+    CHECK(group["comparison"][0]["builtin"] == "model");
+    CHECK(json["ungrouped"][0] == "README.md");
+    CHECK(json["excluded_commits"][0]["reason"] == "initial-import");
+    CHECK(json["nodes"].size() == 6);
+    CHECK(json["edges"].is_array());
+}
+
+TEST_CASE("merge_mined_groups: keeps other keys and groups") {
+    const std::string existing = R"({
+      // hand-written
+      "rules": {"generation-sampling": "off"},
+      "groups": [{"name": "eval", "members": ["eval_results.json", "README.md"]},
+                 {"name": "mined-old", "members": ["a", "b"]}]
+    })";
+    const std::vector<mlv::checks::CoEditGroup> groups = {
+        {"mined-tokenizer", {"tokenizer.json", "vocab.txt"}}};
+
+    const auto merged = merge_mined_groups(existing, groups);
+
+    REQUIRE(merged.ok());
+    const auto json = mlv::Json::parse(*merged);
+    CHECK(json["rules"]["generation-sampling"] == "off");
+    REQUIRE(json["groups"].size() == 2);
+    CHECK(json["groups"][0]["name"] == "eval");
+    CHECK(json["groups"][1]["name"] == "mined-tokenizer");
+    CHECK(json["groups"][1]["members"][1] == "vocab.txt");
+}
+
+TEST_CASE("merge_mined_groups: new file") {
+    const auto merged = merge_mined_groups("", {{"mined-x", {"a", "b"}}});
+
+    REQUIRE(merged.ok());
+    const auto json = mlv::Json::parse(*merged);
+    CHECK(json.size() == 1);
+    CHECK(json["groups"][0]["members"][0] == "a");
+}
+
+TEST_CASE("merge_mined_groups: invalid input rejected") {
+    CHECK_FALSE(merge_mined_groups("{not json", {}).ok());
+    CHECK_FALSE(merge_mined_groups("[1, 2]", {}).ok());
+    CHECK_FALSE(merge_mined_groups(R"({"groups": {}})", {}).ok());
+}

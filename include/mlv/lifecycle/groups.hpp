@@ -123,6 +123,23 @@ GroupsResult mine_groups(const std::vector<CommitRecord>& history,
 // exist, for groups where at least two do.
 std::vector<checks::CoEditGroup> groups_to_write(const GroupsResult& result);
 
+// The prefix of every mined group's name. --write replaces the groups with
+// this prefix in .mlv.json and keeps the others.
+inline constexpr std::string_view mined_group_prefix = "mined-";
+
+// Returns `existing_text` (the current .mlv.json, empty when there is none)
+// with the "groups" entries named "mined-..." replaced by `groups`, and every
+// other key and group kept, as indented JSON. Fails when `existing_text` is
+// not valid JSON (comments are allowed and dropped), is not an object, or has
+// a "groups" key that is not an array.
+Result<std::string> merge_mined_groups(std::string_view existing_text,
+                                       const std::vector<checks::CoEditGroup>& groups);
+
+// Rewrites the .mlv.json at `path` (created when missing) with
+// merge_mined_groups, through a temporary file and a rename.
+Result<void> write_mined_groups(const std::string& path,
+                                const std::vector<checks::CoEditGroup>& groups);
+
 // The --json output: nodes, edges, groups with members, cohesion, density
 // and comparison, modularity, and the excluded commits.
 Json to_json(const GroupsResult& result);

@@ -1,0 +1,169 @@
+#include "mlv/lifecycle/report.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+using namespace mlv::lifecycle;
+using mlv::git::ChangeKind;
+
+namespace {
+
+FileChange modified(std::string path) {
+    FileChange file;
+    file.kind = ChangeKind::modified;
+    file.path = path;
+    file.old_path = std::move(path);
+    return file;
+}
+
+CommitRecord commit(std::string id, int64_t time, int session, Stage stage,
+                    std::vector<FileChange> changes) {
+    CommitRecord record;
+    record.commit.id = std::move(id);
+    record.commit.parents = {"parent"};
+    record.commit.author = {"Ada", "ada@example.org", time, 0};
+    record.commit.summary =
+        "Update " + (changes.empty() ? std::string("nothing") : changes[0].path);
+    record.session = session;
+    record.stage = stage;
+    record.changes = std::move(changes);
+    return record;
+}
+
+std::vector<CommitRecord> sample_history() {
+    std::vector<CommitRecord> history = {
+        commit("1111111aaaa", 1725560000, 0, Stage::initial_import,
+               {modified("config.json"), modified("model.safetensors")}),
+        commit("2222222bbbb", 1725563600, 1, Stage::training, {modified("model.safetensors")}),
+        commit("3333333cccc", 1725563700, 1, Stage::configuration, {modified("config.json")}),
+        commit("4444444dddd", 1725650000, 2, Stage::documentation, {modified("README.md")}),
+    };
+    history[0].commit.parents.clear();
+    history[0].weights_total_size = 2'000'000'000;
+    history[1].weights_total_size = 2'500'000'000;
+    history[2].weights_total_size = 2'500'000'000;
+    history[3].weights_total_size = 2'500'000'000;
+    history[3].commit.summary = "Fix <script>alert('x')</script> & \"quotes\"";
+    return history;
+}
+
+size_t count(const std::string& text, const std::string& needle) {
+    size_t found = 0;
+    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+        ++found;
+    }
+    return found;
+}
+
+std::string render(const std::vector<CommitRecord>& history, const std::string& title = "demo") {
+    return render_report(history, mine_groups(history, mlv::checks::builtin_groups()),
+                         {title, "HEAD"});
+}
+
+} // namespace
+
+TEST_CASE("escape_html: special characters") {
+    CHECK(escape_html("<script>") == "&lt;script&gt;");
+    CHECK(escape_html("a & b") == "a &amp; b");
+    CHECK(escape_html("\"x\" 'y'") == "&quot;x&quot; &#39;y&#39;");
+    CHECK(escape_html("line\nnext\ttab") == "line\nnext\ttab");
+    CHECK(escape_html("bell\x07 esc\x1b[31m") == "bell esc[31m");
+    CHECK(escape_html("caf\xc3\xa9") == "caf\xc3\xa9");
+}
+
+TEST_CASE("format_size: decimal units") {
+    CHECK(format_size(0) == "0 B");
+    CHECK(format_size(950) == "950 B");
+    CHECK(format_size(1500) == "1.50 kB");
+    CHECK(format_size(282214825984ULL) == "282 GB");
+    CHECK(format_size(26953662464ULL) == "27.0 GB");
+    CHECK(format_size(999'999'999ULL) == "1.00 GB");
+}
+
+TEST_CASE("development_end: last weights or architecture commit") {
+    auto history = sample_history();
+    CHECK(development_end(history) == std::optional<size_t>{1});
+
+    history[2].secondary_stages = {Stage::architecture};
+    CHECK(development_end(history) == std::optional<size_t>{2});
+
+    history.push_back(commit("5555555eeee", 1725660000, 3, Stage::conversion,
+                             {modified("shards/model-00001-of-00002.safetensors")}));
+    CHECK(development_end(history) == std::optional<size_t>{4});
+}
+
+TEST_CASE("development_end: none without weights") {
+    const std::vector<CommitRecord> history = {
+        commit("a", 1, 0, Stage::documentation, {modified("README.md")}),
+        commit("b", 2, 0, Stage::configuration, {modified("config.json")}),
+    };
+    CHECK_FALSE(development_end(history).has_value());
+    CHECK_FALSE(development_end({}).has_value());
+}
+
+TEST_CASE("render_report: escapes commit messages") {
+    const std::string html = render(sample_history());
+
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;") !=
+          std::string::npos);
+}
+
+TEST_CASE("render_report: escapes the title") {
+    const std::string html = render(sample_history(), "a<b>&c");
+
+    CHECK(html.find("a&lt;b&gt;&amp;c") != std::string::npos);
+    CHECK(html.find("a<b>") == std::string::npos);
+}
+
+TEST_CASE("render_report: well-formed document") {
+    const std::string html = render(sample_history());
+
+    CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+    CHECK(html.find("</html>") != std::string::npos);
+    CHECK(count(html, "<svg") >= 3);
+    CHECK(count(html, "<svg") == count(html, "</svg>"));
+    CHECK(count(html, "<section") == count(html, "</section>"));
+    CHECK(count(html, "<table") == count(html, "</table>"));
+    CHECK(count(html, "<title>") == count(html, "</title>"));
+    CHECK(count(html, "<text") == count(html, "</text>"));
+}
+
+TEST_CASE("render_report: no external resources") {
+    const std::string html = render(sample_history());
+
+    CHECK(html.find("http://") == std::string::npos);
+    CHECK(html.find("https://") == std::string::npos);
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("<link") == std::string::npos);
+    CHECK(html.find("<img") == std::string::npos);
+    CHECK(html.find("url(") == std::string::npos);
+    CHECK(html.find("@import") == std::string::npos);
+}
+
+TEST_CASE("render_report: shows what the history holds") {
+    const std::string html = render(sample_history());
+
+    // Tooltips with short id and date, the phase marker and the size axis.
+    CHECK(html.find("2222222  2024-09-05 19:13 UTC") != std::string::npos);
+    CHECK(html.find("maintenance \u2192") != std::string::npos);
+    CHECK(html.find("size (GB)") != std::string::npos);
+    CHECK(html.find("2.50 GB") != std::string::npos);
+    CHECK(html.find("id=\"sessions\"") != std::string::npos);
+    CHECK(html.find("id=\"groups\"") != std::string::npos);
+}
+
+TEST_CASE("render_report: same input, same output") {
+    const auto history = sample_history();
+    CHECK(render(history) == render(history));
+}
+
+TEST_CASE("render_report: empty history") {
+    const std::string html = render({});
+
+    CHECK(html.find("No commits in this range") != std::string::npos);
+    CHECK(html.find("No weights in this range") != std::string::npos);
+    CHECK(count(html, "<section") == count(html, "</section>"));
+}
