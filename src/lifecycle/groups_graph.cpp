@@ -38,6 +38,11 @@ std::string_view to_string(Exclusion exclusion) {
     return "bulk";
 }
 
+int session_key(const std::vector<CommitRecord>& history, size_t index) {
+    const int session = history[index].session;
+    return session != 0 ? session : -static_cast<int>(index) - 1;
+}
+
 double edge_weight(size_t co_commits, size_t commits_a, size_t commits_b, size_t co_sessions,
                    size_t sessions_a, size_t sessions_b) {
     const auto jaccard = [](size_t both, size_t a, size_t b) {
@@ -167,18 +172,18 @@ bool is_initial_import(const CommitRecord& record) {
 // arrive together in it were never edited together.
 std::set<int> import_sessions(const std::vector<CommitRecord>& history) {
     std::set<int> sessions;
-    for (const auto& record : history) {
-        if (is_initial_import(record)) {
-            sessions.insert(record.session);
+    for (size_t i = 0; i < history.size(); ++i) {
+        if (is_initial_import(history[i])) {
+            sessions.insert(session_key(history, i));
         }
     }
     return sessions;
 }
 
-std::optional<Exclusion> exclusion_of(const CommitRecord& record, size_t touched,
+std::optional<Exclusion> exclusion_of(const CommitRecord& record, int session, size_t touched,
                                       const std::set<int>& import_sessions,
                                       const GroupsOptions& options) {
-    if (import_sessions.count(record.session) != 0) {
+    if (import_sessions.count(session) != 0) {
         return Exclusion::initial_import;
     }
     // A merge is diffed against its first parent, so it repeats the changes
@@ -203,7 +208,10 @@ CoChangeGraph build_cochange_graph(const std::vector<CommitRecord>& history,
     std::map<int, std::set<size_t>> session_nodes;
     const std::set<int> skipped_sessions = import_sessions(history);
 
-    for (const auto& record : history) {
+    for (size_t index = 0; index < history.size(); ++index) {
+        const CommitRecord& record = history[index];
+        const int session = session_key(history, index);
+
         // Every change is applied, even in excluded commits, so that renames
         // and deletions keep the nodes right.
         std::set<size_t> touched;
@@ -214,7 +222,8 @@ CoChangeGraph build_cochange_graph(const std::vector<CommitRecord>& history,
             continue;
         }
 
-        if (const auto reason = exclusion_of(record, touched.size(), skipped_sessions, options)) {
+        if (const auto reason =
+                exclusion_of(record, session, touched.size(), skipped_sessions, options)) {
             graph.excluded_commits.push_back({record.commit.id, *reason, touched.size()});
             trace::log("groups", "leaving out " + record.commit.id.substr(0, 12) + " (" +
                                      std::string(to_string(*reason)) + ", " +
@@ -224,7 +233,7 @@ CoChangeGraph build_cochange_graph(const std::vector<CommitRecord>& history,
 
         commit_counts.add(touched);
         ++graph.commits_counted;
-        session_nodes[record.session].insert(touched.begin(), touched.end());
+        session_nodes[session].insert(touched.begin(), touched.end());
     }
 
     for (const auto& [session, nodes] : session_nodes) {

@@ -98,10 +98,10 @@ std::string header(const std::vector<CommitRecord>& history, const ReportOptions
 
     std::set<std::string> authors;
     std::set<int> sessions;
-    for (const auto& record : history) {
-        authors.insert(record.commit.author.email.empty() ? record.commit.author.name
-                                                          : record.commit.author.email);
-        sessions.insert(record.session);
+    for (size_t i = 0; i < history.size(); ++i) {
+        const auto& author = history[i].commit.author;
+        authors.insert(author.email.empty() ? author.name : author.email);
+        sessions.insert(session_key(history, i));
     }
     out += "<div class=\"stats\">";
     out += stat(std::to_string(history.size()), "commits");
@@ -244,7 +244,7 @@ std::string sessions_section(const std::vector<CommitRecord>& history) {
     size_t first = 0;
     while (first < history.size()) {
         size_t end = first + 1;
-        while (end < history.size() && history[end].session == history[first].session) {
+        while (end < history.size() && session_key(history, end) == session_key(history, first)) {
             ++end;
         }
         ++ordinal;

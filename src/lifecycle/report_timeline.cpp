@@ -52,7 +52,7 @@ struct SessionSpan {
 std::vector<SessionSpan> session_spans(const std::vector<CommitRecord>& history) {
     std::vector<SessionSpan> spans;
     for (size_t i = 0; i < history.size(); ++i) {
-        if (i == 0 || history[i].session != history[i - 1].session) {
+        if (i == 0 || session_key(history, i) != session_key(history, i - 1)) {
             spans.push_back({i, i});
         }
         spans.back().last = i;

@@ -23,7 +23,8 @@ FileChange modified(std::string path) {
     return change(ChangeKind::modified, std::move(path));
 }
 
-// A commit with one parent (so it is not an initial import) in `session`.
+// A commit with one parent (so it is not an initial import) in `session`,
+// numbered from 1 as the classifier does.
 CommitRecord commit(std::string id, int session, std::vector<FileChange> changes) {
     CommitRecord record;
     record.commit.id = std::move(id);
@@ -35,7 +36,7 @@ CommitRecord commit(std::string id, int session, std::vector<FileChange> changes
 }
 
 CommitRecord root_commit(std::vector<FileChange> changes) {
-    CommitRecord record = commit("root", 0, std::move(changes));
+    CommitRecord record = commit("root", 1, std::move(changes));
     record.commit.parents.clear();
     record.stage = Stage::initial_import;
     return record;
@@ -94,9 +95,9 @@ TEST_CASE("edge_weight: known values") {
 
 TEST_CASE("groups graph: shards share one node") {
     const std::vector<CommitRecord> history = {
-        commit("a", 0, {modified("model-00001-of-00003.safetensors")}),
-        commit("b", 0, {modified("model-00002-of-00003.safetensors")}),
-        commit("c", 0, {modified("model-00003-of-00003.safetensors"), modified("config.json")}),
+        commit("a", 1, {modified("model-00001-of-00003.safetensors")}),
+        commit("b", 1, {modified("model-00002-of-00003.safetensors")}),
+        commit("c", 1, {modified("model-00003-of-00003.safetensors"), modified("config.json")}),
     };
 
     const auto graph = build_cochange_graph(history);
@@ -118,10 +119,10 @@ TEST_CASE("groups graph: shards share one node") {
 
 TEST_CASE("groups graph: renamed file keeps its node") {
     const std::vector<CommitRecord> history = {
-        commit("a", 0, {modified("params.json"), modified("tokenizer.json")}),
-        commit("b", 1, {change(ChangeKind::renamed, "config.json", "params.json")}),
-        commit("c", 2, {modified("config.json"), modified("tokenizer.json")}),
-        commit("d", 3, {change(ChangeKind::added, "params.json")}),
+        commit("a", 1, {modified("params.json"), modified("tokenizer.json")}),
+        commit("b", 2, {change(ChangeKind::renamed, "config.json", "params.json")}),
+        commit("c", 3, {modified("config.json"), modified("tokenizer.json")}),
+        commit("d", 4, {change(ChangeKind::added, "params.json")}),
     };
 
     const auto graph = build_cochange_graph(history);
@@ -145,7 +146,7 @@ TEST_CASE("groups graph: renamed file keeps its node") {
 
 TEST_CASE("groups graph: rename into existing shards") {
     const std::vector<CommitRecord> history = {
-        commit("a", 0, {modified("model-00001-of-00002.safetensors")}),
+        commit("a", 1, {modified("model-00001-of-00002.safetensors")}),
         commit(
             "b", 1,
             {change(ChangeKind::renamed, "model-00002-of-00002.safetensors", "tail.safetensors")}),
@@ -163,8 +164,8 @@ TEST_CASE("groups graph: rename into existing shards") {
 
 TEST_CASE("groups graph: deleted file not present") {
     const std::vector<CommitRecord> history = {
-        commit("a", 0, {modified("added_tokens.json"), modified("config.json")}),
-        commit("b", 1, {change(ChangeKind::deleted, "added_tokens.json")}),
+        commit("a", 1, {modified("added_tokens.json"), modified("config.json")}),
+        commit("b", 2, {change(ChangeKind::deleted, "added_tokens.json")}),
     };
 
     const auto graph = build_cochange_graph(history);
@@ -179,13 +180,13 @@ TEST_CASE("groups graph: deleted file not present") {
 TEST_CASE("groups graph: session co-change") {
     const std::vector<CommitRecord> history = {
         // One session, separate commits.
-        commit("a", 0, {modified("config.json")}),
-        commit("b", 0, {modified("tokenizer.json")}),
+        commit("a", 1, {modified("config.json")}),
+        commit("b", 1, {modified("tokenizer.json")}),
         // Same commit.
-        commit("c", 1, {modified("README.md"), modified("eval_results.json")}),
+        commit("c", 2, {modified("README.md"), modified("eval_results.json")}),
         // Separate sessions.
-        commit("d", 2, {modified("generation_config.json")}),
-        commit("e", 3, {modified("special_tokens_map.json")}),
+        commit("d", 3, {modified("generation_config.json")}),
+        commit("e", 4, {modified("special_tokens_map.json")}),
     };
 
     const auto graph = build_cochange_graph(history);
@@ -213,8 +214,8 @@ TEST_CASE("groups graph: bulk commit left out") {
         many.push_back(modified("file" + std::to_string(i) + ".txt"));
     }
     std::vector<CommitRecord> history = {
-        commit("bulk", 0, many),
-        commit("a", 1, {modified("file0.txt"), modified("file1.txt")}),
+        commit("bulk", 1, many),
+        commit("a", 2, {modified("file0.txt"), modified("file1.txt")}),
     };
 
     const auto graph = build_cochange_graph(history);
@@ -235,11 +236,11 @@ TEST_CASE("groups graph: bulk commit left out") {
 }
 
 TEST_CASE("groups graph: initial import and merge left out") {
-    CommitRecord merge = commit("merge", 2, {modified("config.json"), modified("README.md")});
+    CommitRecord merge = commit("merge", 3, {modified("config.json"), modified("README.md")});
     merge.commit.parents = {"p1", "p2"};
     const std::vector<CommitRecord> history = {
         root_commit({modified("config.json"), modified("README.md")}),
-        commit("a", 1, {modified("config.json")}),
+        commit("a", 2, {modified("config.json")}),
         merge,
     };
 
@@ -257,8 +258,8 @@ TEST_CASE("groups graph: import session left out") {
     // The first upload continues after the root commit in the same session.
     const std::vector<CommitRecord> history = {
         root_commit({modified("config.json")}),
-        commit("upload", 0, {modified("README.md"), modified("special_tokens_map.json")}),
-        commit("later", 1, {modified("README.md")}),
+        commit("upload", 1, {modified("README.md"), modified("special_tokens_map.json")}),
+        commit("later", 2, {modified("README.md")}),
     };
 
     const auto graph = build_cochange_graph(history);
@@ -271,13 +272,26 @@ TEST_CASE("groups graph: import session left out") {
     CHECK(graph.edges.empty());
 }
 
+TEST_CASE("groups graph: unassigned session stands alone") {
+    const std::vector<CommitRecord> history = {
+        commit("a", 0, {modified("config.json")}),
+        commit("b", 0, {modified("tokenizer.json")}),
+    };
+
+    const auto graph = build_cochange_graph(history);
+
+    CHECK(graph.sessions_counted == 2);
+    CHECK(graph.edges.empty());
+    CHECK(session_key(history, 0) != session_key(history, 1));
+}
+
 TEST_CASE("groups graph: bulk session left out") {
     // Three commits of one session touch four nodes in all, over a limit of 3,
     // while each commit stays under it.
     const std::vector<CommitRecord> history = {
-        commit("a", 0, {modified("a.json"), modified("b.json")}),
-        commit("b", 0, {modified("c.json")}),
-        commit("c", 0, {modified("d.json")}),
+        commit("a", 1, {modified("a.json"), modified("b.json")}),
+        commit("b", 1, {modified("c.json")}),
+        commit("c", 1, {modified("d.json")}),
     };
 
     const auto graph = build_cochange_graph(history, GroupsOptions{3});
@@ -296,7 +310,7 @@ namespace {
 // {tokenizer.json, tokenizer_config.json}, plus README edited alone.
 std::vector<CommitRecord> two_cluster_history() {
     std::vector<CommitRecord> history = {root_commit({modified("README.md")})};
-    int session = 1;
+    int session = 2;
     for (int round = 0; round < 3; ++round) {
         history.push_back(
             commit("m" + std::to_string(round), session,
@@ -394,7 +408,8 @@ TEST_CASE("mine_groups: empty history") {
 
 TEST_CASE("groups_to_write: deleted members dropped") {
     auto history = two_cluster_history();
-    history.push_back(commit("delete", 99, {change(ChangeKind::deleted, "tokenizer_config.json")}));
+    history.push_back(
+        commit("delete", 100, {change(ChangeKind::deleted, "tokenizer_config.json")}));
 
     const auto result = mine_groups(history, mlv::checks::builtin_groups());
     const auto written = groups_to_write(result);

@@ -34,11 +34,11 @@ CommitRecord commit(std::string id, int64_t time, int session, Stage stage,
 
 std::vector<CommitRecord> sample_history() {
     std::vector<CommitRecord> history = {
-        commit("1111111aaaa", 1725560000, 0, Stage::initial_import,
+        commit("1111111aaaa", 1725560000, 1, Stage::initial_import,
                {modified("config.json"), modified("model.safetensors")}),
-        commit("2222222bbbb", 1725563600, 1, Stage::training, {modified("model.safetensors")}),
-        commit("3333333cccc", 1725563700, 1, Stage::configuration, {modified("config.json")}),
-        commit("4444444dddd", 1725650000, 2, Stage::documentation, {modified("README.md")}),
+        commit("2222222bbbb", 1725563600, 2, Stage::training, {modified("model.safetensors")}),
+        commit("3333333cccc", 1725563700, 2, Stage::configuration, {modified("config.json")}),
+        commit("4444444dddd", 1725650000, 3, Stage::documentation, {modified("README.md")}),
     };
     history[0].commit.parents.clear();
     history[0].weights_total_size = 2'000'000'000;
@@ -89,15 +89,15 @@ TEST_CASE("development_end: last weights or architecture commit") {
     history[2].secondary_stages = {Stage::architecture};
     CHECK(development_end(history) == std::optional<size_t>{2});
 
-    history.push_back(commit("5555555eeee", 1725660000, 3, Stage::conversion,
+    history.push_back(commit("5555555eeee", 1725660000, 4, Stage::conversion,
                              {modified("shards/model-00001-of-00002.safetensors")}));
     CHECK(development_end(history) == std::optional<size_t>{4});
 }
 
 TEST_CASE("development_end: none without weights") {
     const std::vector<CommitRecord> history = {
-        commit("a", 1, 0, Stage::documentation, {modified("README.md")}),
-        commit("b", 2, 0, Stage::configuration, {modified("config.json")}),
+        commit("a", 1, 1, Stage::documentation, {modified("README.md")}),
+        commit("b", 2, 1, Stage::configuration, {modified("config.json")}),
     };
     CHECK_FALSE(development_end(history).has_value());
     CHECK_FALSE(development_end({}).has_value());

@@ -24,6 +24,11 @@ namespace mlv::lifecycle {
 // shards of one checkpoint share a node. Other paths are returned unchanged.
 std::string node_name(std::string_view path);
 
+// Returns the session key of `history[index]`: its session number, or, when
+// the classifier assigned none (0), a negative key of its own, so that such a
+// commit forms a session alone.
+int session_key(const std::vector<CommitRecord>& history, size_t index);
+
 struct GroupsOptions {
     // A commit, or the union of a change session's commits, that touches more
     // than this many distinct nodes is left out of the counts.
