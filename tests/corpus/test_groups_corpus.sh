@@ -51,9 +51,9 @@ expect_together() {
     python3 - "$json" "$@" <<'EOF' || fail "not in one group: $* (see $json)"
 import json, sys
 data = json.load(open(sys.argv[1]))
-wanted = set(sys.argv[2:])
+expected = set(sys.argv[2:])
 for group in data["groups"]:
-    if wanted <= set(group["members"]):
+    if expected <= set(group["members"]):
         sys.exit(0)
 print(json.dumps(data["groups"], indent=1), file=sys.stderr)
 sys.exit(1)

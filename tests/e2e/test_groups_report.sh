@@ -139,7 +139,8 @@ python3 - .mlv.json <<'EOF' || fail ".mlv.json after --write"
 import json, sys
 config = json.load(open(sys.argv[1]))
 names = [g["name"] for g in config["groups"]]
-assert len(names) == 2 and all(n.startswith("mined-") for n in names), names
+assert len(names) == 2, names
+assert all(n.startswith("mined-") for n in names), names
 EOF
 python3 - .mlv.json <<'EOF'
 import json, sys
@@ -153,7 +154,8 @@ python3 - .mlv.json <<'EOF' || fail ".mlv.json after the second --write"
 import json, sys
 config = json.load(open(sys.argv[1]))
 names = sorted(g["name"] for g in config["groups"])
-assert len(names) == 3 and "eval" in names, names
+assert len(names) == 3, names
+assert "eval" in names, names
 assert config["rules"] == {"generation-sampling": "off"}, config
 EOF
 ls -a | grep -q '\.tmp' && fail "temporary file left behind"
