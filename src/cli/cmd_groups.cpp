@@ -66,14 +66,21 @@ void print_group(const lifecycle::MinedGroup& group, const lifecycle::CoChangeGr
     }
 }
 
+// Returns "1 commit" or "2 commits".
+std::string count_of(size_t count, std::string_view noun) {
+    return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
+}
+
 void print_text(const lifecycle::GroupsResult& result, size_t commit_count) {
     const bool color = term::use_color(term::Stream::out);
     const auto& graph = result.graph;
-    std::cout << result.groups.size() << (result.groups.size() == 1 ? " group" : " groups")
-              << " from " << commit_count << " commits: " << graph.commits_counted
-              << " commits and " << graph.sessions_counted << " sessions counted, "
-              << graph.excluded_commits.size() << " commits and " << graph.sessions_excluded
-              << " sessions left out; modularity " << fixed(result.partition.modularity) << '\n';
+    std::cout << count_of(result.groups.size(), "group") << " from "
+              << count_of(commit_count, "commit") << ": "
+              << count_of(graph.commits_counted, "commit") << " and "
+              << count_of(graph.sessions_counted, "session") << " counted, "
+              << count_of(graph.excluded_commits.size(), "commit") << " and "
+              << count_of(graph.sessions_excluded, "session") << " left out; modularity "
+              << fixed(result.partition.modularity) << '\n';
 
     for (const auto& group : result.groups) {
         print_group(group, graph, color);
@@ -119,8 +126,8 @@ int run_groups(const GroupsCommandOptions& options) {
 
     print_text(result, history.size());
     if (options.write) {
-        std::cout << "\nwrote " << written_count << (written_count == 1 ? " group" : " groups")
-                  << " to '" << written_path << "'\n";
+        std::cout << "\nwrote " << count_of(written_count, "group") << " to '" << written_path
+                  << "'\n";
     }
     return exit_code::ok;
 }
