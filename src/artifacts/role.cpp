@@ -300,6 +300,10 @@ Format format_from_path(std::string_view path) {
     if (name == "training_args.bin" || name == "training_args.json") {
         return Format::training_args;
     }
+    // git-mlv's own configuration allows comments, so it is not checked as JSON.
+    if (name == ".mlv.json") {
+        return Format::text;
+    }
     if (name == "config.json")
         return Format::model_config;
     if (name == "generation_config.json")

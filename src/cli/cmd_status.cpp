@@ -19,12 +19,18 @@ std::string kind_word(git::ChangeKind kind, worktree::ChangeArea area) {
         return "new";
     }
     switch (kind) {
-    case git::ChangeKind::added: return "new file";
-    case git::ChangeKind::deleted: return "deleted";
-    case git::ChangeKind::renamed: return "renamed";
-    case git::ChangeKind::copied: return "copied";
-    case git::ChangeKind::type_changed: return "typechange";
-    case git::ChangeKind::modified: return "modified";
+    case git::ChangeKind::added:
+        return "new file";
+    case git::ChangeKind::deleted:
+        return "deleted";
+    case git::ChangeKind::renamed:
+        return "renamed";
+    case git::ChangeKind::copied:
+        return "copied";
+    case git::ChangeKind::type_changed:
+        return "typechange";
+    case git::ChangeKind::modified:
+        return "modified";
     }
     return "modified";
 }

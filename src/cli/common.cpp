@@ -1,6 +1,8 @@
 #include "common.hpp"
 
+#include "mlv/checks/config.hpp"
 #include "mlv/util/error.hpp"
+#include "mlv/util/file.hpp"
 #include "mlv/util/trace.hpp"
 
 #include <cstdio>
@@ -26,9 +28,14 @@ std::unique_ptr<store::Cache> open_cache(const git::Repository& repo) {
 }
 
 std::vector<artifacts::RolePattern> load_role_patterns(const git::Repository& repo) {
-    // TODO: read the "roles" of .mlv.json once the checks configuration reader is on main.
-    (void)repo;
-    return {};
+    if (repo.is_bare()) {
+        return {};
+    }
+    auto text = read_file(repo.workdir() + std::string(checks::config_file_name), 16 << 20);
+    if (!text) {
+        return {};
+    }
+    return checks::parse_config(*text).config.roles;
 }
 
 void add_verbose_flag(CLI::App& command) {

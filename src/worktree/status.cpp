@@ -10,11 +10,16 @@ namespace {
 git::ChangeKind kind_of(char state) {
     switch (state) {
     case 'A':
-    case '?': return git::ChangeKind::added;
-    case 'D': return git::ChangeKind::deleted;
-    case 'R': return git::ChangeKind::renamed;
-    case 'T': return git::ChangeKind::type_changed;
-    default: return git::ChangeKind::modified;
+    case '?':
+        return git::ChangeKind::added;
+    case 'D':
+        return git::ChangeKind::deleted;
+    case 'R':
+        return git::ChangeKind::renamed;
+    case 'T':
+        return git::ChangeKind::type_changed;
+    default:
+        return git::ChangeKind::modified;
     }
 }
 
@@ -78,7 +83,8 @@ class StatusBuilder {
                 if (!change) {
                     return change.error();
                 }
-                if (change->diff.kind != git::ChangeKind::modified || change->diff.content_changed) {
+                if (change->diff.kind != git::ChangeKind::modified ||
+                    change->diff.content_changed) {
                     unstaged.push_back(std::move(*change));
                 }
             }
@@ -187,7 +193,8 @@ class StatusBuilder {
 
     Result<void> collect_lfs_missing(const std::vector<git::TreeEntry>& index) {
         for (const auto& entry : index) {
-            auto artifact = loader_.load_blob(entry.path, entry.blob_id, git::AttributeSource::index);
+            auto artifact =
+                loader_.load_blob(entry.path, entry.blob_id, git::AttributeSource::index);
             if (!artifact) {
                 return artifact.error();
             }
@@ -210,9 +217,12 @@ class StatusBuilder {
 
 std::string_view to_string(ChangeArea area) {
     switch (area) {
-    case ChangeArea::staged: return "staged";
-    case ChangeArea::unstaged: return "unstaged";
-    case ChangeArea::untracked: return "untracked";
+    case ChangeArea::staged:
+        return "staged";
+    case ChangeArea::unstaged:
+        return "unstaged";
+    case ChangeArea::untracked:
+        return "untracked";
     }
     return "unstaged";
 }
