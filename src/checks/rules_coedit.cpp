@@ -98,18 +98,21 @@ Contract contract_of(const Artifact& artifact) {
         contract["vocab"] = artifact.oid;
     } else if (const auto* config = artifact.get<formats::ModelConfig>()) {
         contract["architecture"] = architecture_digest(*config);
-    } else if (const auto* header = artifact.get<formats::SafetensorsHeader>()) {
-        contract["architecture"] = shapes_digest(header->tensors);
+    } else if (artifact.get<formats::SafetensorsHeader>() != nullptr) {
+        // Tensors move between files when a model is saved with another
+        // shard size, so the shapes of all safetensors files of a directory
+        // together define the model (see weight_shapes_change).
+        contract["architecture"] = std::nullopt;
     } else if (const auto* gguf = artifact.get<formats::GgufFile>()) {
         contract["architecture"] = shapes_digest(gguf->tensors);
-    } else if (const auto* index = artifact.get<formats::ShardIndex>()) {
-        // The tensor names may change without touching config.json, but the
-        // total size moves with every shape.
-        contract["architecture"] = std::to_string(index->total_size.value_or(0));
-    } else if (const auto* checkpoint = artifact.get<formats::TorchCheckpoint>()) {
-        // A zip checkpoint shows its storage sizes, which move with shapes.
-        contract["architecture"] = std::to_string(checkpoint->storage_count) + "/" +
-                                   std::to_string(checkpoint->storage_bytes);
+    } else if (artifact.get<formats::ShardIndex>() != nullptr) {
+        // An index follows the model's shapes, but a new index (another
+        // shard size, another weight format) asks nothing of other files.
+        contract["architecture"] = std::nullopt;
+    } else if (artifact.get<formats::TorchCheckpoint>() != nullptr) {
+        // A zip checkpoint shows storage sizes, not shapes, so it can only
+        // follow an architecture change.
+        contract["architecture"] = std::nullopt;
         contract["step"] = artifact.oid;
     } else if (const auto* state = artifact.get<formats::TrainerState>()) {
         contract["step"] = std::to_string(state->global_step.value_or(-1));
@@ -191,6 +194,55 @@ std::vector<std::string> changed_aspects(const Artifact& current, const Artifact
     return out;
 }
 
+// The shapes of every safetensors file among `members`, or nullopt when
+// there is none or one has no readable header.
+std::optional<std::string> weight_shapes(const std::vector<const Artifact*>& members) {
+    std::vector<formats::TensorInfo> tensors;
+    bool any = false;
+    for (const auto* member : members) {
+        if (member->format != artifacts::Format::safetensors ||
+            detail::file_name_of(member->path).rfind("adapter_model", 0) == 0) {
+            continue;
+        }
+        const auto* header = member->get<formats::SafetensorsHeader>();
+        if (header == nullptr) {
+            return std::nullopt;
+        }
+        any = true;
+        tensors.insert(tensors.end(), header->tensors.begin(), header->tensors.end());
+    }
+    if (!any) {
+        return std::nullopt;
+    }
+    return shapes_digest(tensors);
+}
+
+// A change of the model's shapes across the safetensors files of one
+// directory, credited to the first safetensors file that changed.
+std::optional<Change> weight_shapes_change(const std::vector<const Artifact*>& members,
+                                           const std::map<std::string, const Artifact*>& parent,
+                                           const std::string& directory) {
+    std::vector<const Artifact*> before;
+    for (const auto& [path, artifact] : parent) {
+        if (detail::directory_of(path) == directory) {
+            before.push_back(artifact);
+        }
+    }
+    auto now = weight_shapes(members);
+    auto then = weight_shapes(before);
+    if (!now || !then || *now == *then) {
+        return std::nullopt;
+    }
+    for (const auto* member : members) {
+        auto previous = parent.find(member->path);
+        bool changed = previous == parent.end() || previous->second->oid != member->oid;
+        if (member->format == artifacts::Format::safetensors && changed) {
+            return Change{member, "architecture"};
+        }
+    }
+    return std::nullopt;
+}
+
 void report_stale(const Artifact& stale, const Change& change, const std::string& group,
                   const std::string& what, Findings& out) {
     out.push_back(make_finding(
@@ -220,6 +272,9 @@ void check_builtin_group(const CoEditGroup& group,
             for (auto& aspect : changed_aspects(*artifact, before)) {
                 changes.push_back({artifact, aspect});
             }
+        }
+        if (auto change = weight_shapes_change(artifacts, parent, directory)) {
+            changes.push_back(*change);
         }
 
         std::set<std::string> reported;

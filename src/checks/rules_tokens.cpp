@@ -91,7 +91,7 @@ void check_named_agreement(const std::vector<NamedToken>& named, Findings& out) 
 
 // One file's ids for a role.
 struct IdSource {
-    std::string label; // "'config.json'", "'</s>' in 'tokenizer_config.json'"
+    std::string label; // "'config.json'", "'tokenizer_config.json' (eos_token '</s>')"
     std::string path;
     std::vector<int64_t> ids;
 };
@@ -159,7 +159,9 @@ void check_id_agreement(const ModelDirectory& directory, Findings& out) {
         if (token && resolvable) {
             auto ids = detail::ids_of(directory.token_sources, *token);
             if (!ids.empty()) {
-                sources.push_back({quote(*token) + " in " + quote(file->path), file->path, ids});
+                sources.push_back(
+                    {quote(file->path) + " (" + role.name + "_token " + quote(*token) + ")",
+                     file->path, ids});
             }
         }
         if (sources.size() < 2) {

@@ -101,12 +101,12 @@ void check_token_ranges(const ModelDirectory& directory, const std::vector<RowLi
         }
         const std::string& path = source.artifact->path;
         std::string subject = bad.size() == 1
-                               ? quote(tokens.front()) + " has id " +
-                                     std::to_string(bad.begin()->first) + " in " + quote(path)
-                               : std::to_string(bad.size()) + " tokens in " + quote(path) +
-                                     " have ids from " + std::to_string(bad.begin()->first) +
-                                     " to " + std::to_string(bad.rbegin()->first) + " (" +
-                                     detail::list_quoted(tokens) + ")";
+                                  ? quote(tokens.front()) + " has id " +
+                                        std::to_string(bad.begin()->first) + " in " + quote(path)
+                                  : std::to_string(bad.size()) + " tokens in " + quote(path) +
+                                        " have ids from " + std::to_string(bad.begin()->first) +
+                                        " to " + std::to_string(bad.rbegin()->first) + " (" +
+                                        detail::list_quoted(tokens) + ")";
 
         std::vector<std::string> paths = {path};
         for (const auto* limit : binding) {

@@ -370,8 +370,8 @@ void check_index(const ModelDirectory& directory, const Artifact& index_file,
         out.push_back(make_finding(
             "shard-count-mismatch", {index_path},
             quote(index_path) + " names shards -of-" + std::to_string(*counts.begin()) +
-                ", but the directory holds " + std::to_string(files) + " shard files -of-" +
-                std::to_string(other),
+                ", but the directory holds " + std::to_string(files) +
+                (files == 1 ? " shard file -of-" : " shard files -of-") + std::to_string(other),
             "write the index again for the shards present (save_pretrained writes both)",
             {{"index_count", *counts.begin()}, {"present_count", other}, {"present", files}}));
     }
@@ -450,16 +450,19 @@ void check_orphan_shards(const ModelDirectory& directory,
         if (indexed_extensions.count(extension) != 0) {
             out.push_back(
                 make_finding("shard-unreferenced", paths,
-                             std::to_string(paths.size()) + " ." + extension + " shard files in " +
+                             std::to_string(paths.size()) + " ." + extension +
+                                 (paths.size() == 1 ? " shard file in " : " shard files in ") +
                                  (directory.directory.empty() ? std::string("the top directory")
                                                               : quote(directory.directory)) +
-                                 " are not named by any index: " + detail::list_quoted(paths),
+                                 (paths.size() == 1 ? " is" : " are") +
+                                 " not named by any index: " + detail::list_quoted(paths),
                              "delete the stale shards, or write the index again to include them",
                              {{"files", paths}}));
         } else {
             out.push_back(make_finding(
                 "shard-index-missing", paths,
-                std::to_string(paths.size()) + " ." + extension + " shard files have no ." +
+                std::to_string(paths.size()) + " ." + extension +
+                    (paths.size() == 1 ? " shard file has no ." : " shard files have no .") +
                     extension + ".index.json, so loaders cannot find their tensors: " +
                     detail::list_quoted(paths),
                 "commit the index that save_pretrained wrote next to the shards",

@@ -90,6 +90,23 @@ TEST_CASE("co-edit: contract unchanged is no change") {
     CHECK(check(state.snapshot(), &parent.snapshot()).empty());
 }
 
+TEST_CASE("co-edit: resharding changes no contract") {
+    SnapshotBuilder parent;
+    parent.add("config.json", Format::model_config, model_config(8))
+        .add("model-00001-of-00002.safetensors", Format::safetensors, model_weights(8))
+        .add("model-00002-of-00002.safetensors", Format::safetensors,
+             mlv::test::safetensors({tensor("lm_head.weight", "F16", {100, 8})}));
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, model_config(8))
+        .add("model.safetensors", Format::safetensors,
+             mlv::test::safetensors({tensor("model.embed_tokens.weight", "F16", {100, 8}),
+                                     tensor("lm_head.weight", "F16", {100, 8})}));
+    CHECK(with_rule(check(state.snapshot(), &parent.snapshot()), "co-edit-stale").empty());
+
+    // The other way round, the new shards follow the unchanged config.
+    CHECK(with_rule(check(parent.snapshot(), &state.snapshot()), "co-edit-stale").empty());
+}
+
 TEST_CASE("co-edit: other directory is another model") {
     SnapshotBuilder parent;
     parent.add("config.json", Format::model_config, model_config(8))

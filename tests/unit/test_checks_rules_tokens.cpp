@@ -226,7 +226,9 @@ TEST_CASE("special tokens: tokenizer eos outside config list") {
         .add("tokenizer_config.json", Format::tokenizer_config, tokenizer_config);
     auto findings = with_rule(check(state.snapshot()), "special-token-mismatch");
     REQUIRE(findings.size() == 1);
-    CHECK(findings[0].message.find("'t7' in 'tokenizer_config.json'") != std::string::npos);
+    CHECK(findings[0].message ==
+          "eos_token_id disagrees: [2, 3] in 'config.json', 7 in 'tokenizer_config.json' "
+          "(eos_token 't7')");
 
     // An eos list containing the tokenizer's eos agrees.
     config.token_ids.eos = {2, 7};
