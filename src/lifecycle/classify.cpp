@@ -179,6 +179,7 @@ class Evidence {
     void maintenance(Maintenance type, std::string line) {
         maintenance_lines_[type].push_back(std::move(line));
     }
+    void drop(Maintenance type) { maintenance_lines_.erase(type); }
     bool has(Stage stage) const { return stage_lines_.count(stage) > 0; }
     bool has(Maintenance type) const { return maintenance_lines_.count(type) > 0; }
 
@@ -417,16 +418,23 @@ class Rules {
     void file(const FileChange& change, const FileDiff& diff) {
         const std::string& path = change.path;
         std::string name = file_name(path);
+        // Settings and licences that a new repository starts with are part
+        // of its creation, not an adaptation.
+        bool new_repository = context_.tree.empty();
         if (is_upkeep_path(path)) {
             evidence_.stage(Stage::maintenance, path + " " + diff.headline());
-            evidence_.maintenance(Maintenance::adaptive, path + " changes repository settings");
+            if (!new_repository) {
+                evidence_.maintenance(Maintenance::adaptive, path + " changes repository settings");
+            }
             return;
         }
         if (is_licence_path(path)) {
             evidence_.stage(Stage::maintenance,
                             "licence file " + path + " " + std::string(kind_word(change.kind)));
-            evidence_.maintenance(Maintenance::adaptive,
-                                  "licence or usage terms change (" + path + ")");
+            if (!new_repository) {
+                evidence_.maintenance(Maintenance::adaptive,
+                                      "licence or usage terms change (" + path + ")");
+            }
             return;
         }
         if (is_evaluation_path(path) && diff.role != Role::weights) {
@@ -694,6 +702,10 @@ class Rules {
 
     void docs(const FileChange& change, const FileDiff& diff) {
         const std::string& path = change.path;
+        if (change.kind == git::ChangeKind::deleted) {
+            evidence_.stage(Stage::maintenance, "removes " + path);
+            return;
+        }
         if (change.kind != git::ChangeKind::modified || diff.keys.empty()) {
             evidence_.stage(Stage::documentation, path + " " + std::string(kind_word(change.kind)));
             return;
@@ -762,6 +774,11 @@ class Rules {
         }
         version_bump();
         generation_move();
+        // An import brings a whole model at once; only its message can make
+        // it a fix.
+        if (evidence_.has(Stage::initial_import)) {
+            evidence_.drop(Maintenance::adaptive);
+        }
     }
 
     // Changes that repair what a check would report.

@@ -58,17 +58,18 @@ DiffOptions repository_diff_options(const git::Repository& repo) {
         return std::unique_ptr<ByteSource>(
             std::make_unique<OwnedMemorySource>(std::move(bytes).value()));
     };
-    options.read_text = [&repo](const artifacts::Artifact& artifact) -> std::optional<std::string> {
+    options.read_text =
+        [&repo](const artifacts::Artifact& artifact) -> std::shared_ptr<const std::string> {
         if (artifact.is_lfs() || artifact.size > max_text_size) {
-            return std::nullopt;
+            return nullptr;
         }
         auto text = artifact.blob_id.empty()
                         ? read_file(repo.workdir() + artifact.path, max_text_size)
                         : repo.read_blob(artifact.blob_id, max_text_size);
         if (!text) {
-            return std::nullopt;
+            return nullptr;
         }
-        return std::move(text).value();
+        return std::make_shared<const std::string>(std::move(text).value());
     };
     return options;
 }

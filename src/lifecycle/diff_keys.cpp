@@ -1,7 +1,11 @@
 // Configuration keys, GGUF metadata and model card front matter.
 #include "diff_parts.hpp"
 
+#include "mlv/lifecycle/stages.hpp"
+
 #include <algorithm>
+#include <memory>
+#include <set>
 
 namespace mlv::lifecycle {
 
@@ -20,70 +24,155 @@ std::string_view trim(std::string_view text) {
     return text;
 }
 
-std::vector<std::string_view> split_lines(std::string_view text) {
-    std::vector<std::string_view> lines;
-    size_t start = 0;
-    while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string_view::npos) {
-            end = text.size();
-        }
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
-
 bool is_fence(std::string_view line) {
     line = trim(line);
     return line == "---";
 }
 
+// diff_json on two objects, leaving out the top-level keys in `skipped`.
+std::vector<KeyChange> diff_json_except(const Json& before, const Json& after,
+                                        const std::set<std::string>& skipped) {
+    if (skipped.empty() || !before.is_object() || !after.is_object()) {
+        return diff_json(before, after);
+    }
+    std::vector<KeyChange> out;
+    std::set<std::string> keys;
+    for (const auto& [key, value] : before.items()) {
+        keys.insert(key);
+    }
+    for (const auto& [key, value] : after.items()) {
+        keys.insert(key);
+    }
+    for (const auto& key : keys) {
+        if (skipped.count(key)) {
+            continue;
+        }
+        Json old_part = Json::object();
+        Json new_part = Json::object();
+        if (auto it = before.find(key); it != before.end()) {
+            old_part[key] = *it;
+        }
+        if (auto it = after.find(key); it != after.end()) {
+            new_part[key] = *it;
+        }
+        auto changes = diff_json(old_part, new_part);
+        out.insert(out.end(), changes.begin(), changes.end());
+    }
+    return out;
+}
+
+// Yields the lines of a text one at a time, without the line breaks, so
+// that front matter parsing stops at the closing fence instead of splitting
+// a long model card.
+class LineReader {
+  public:
+    explicit LineReader(std::string_view text) : text_(text) {}
+
+    std::optional<std::string_view> next() {
+        if (position_ >= text_.size()) {
+            return std::nullopt;
+        }
+        size_t end = text_.find('\n', position_);
+        if (end == std::string_view::npos) {
+            end = text_.size();
+        }
+        std::string_view line = text_.substr(position_, end - position_);
+        position_ = end + 1;
+        return line;
+    }
+
+    // The offset of the first byte not yet returned.
+    size_t position() const { return std::min(position_, text_.size()); }
+
+  private:
+    std::string_view text_;
+    size_t position_ = 0;
+};
+
+std::string_view without_bom(std::string_view text) {
+    if (text.starts_with("\xEF\xBB\xBF")) {
+        text.remove_prefix(3);
+    }
+    return text;
+}
+
+bool is_closing_fence(std::string_view line) {
+    return is_fence(line) || trim(line) == "...";
+}
+
 // The text below the front matter, or the whole text when there is none.
 std::string_view body_of(std::string_view markdown) {
-    if (markdown.starts_with("\xEF\xBB\xBF")) {
-        markdown.remove_prefix(3);
-    }
-    auto lines = split_lines(markdown);
-    if (lines.empty() || !is_fence(lines.front())) {
+    markdown = without_bom(markdown);
+    LineReader reader(markdown);
+    auto first = reader.next();
+    if (!first || !is_fence(*first)) {
         return markdown;
     }
-    size_t offset = lines.front().size() + 1;
-    for (size_t i = 1; i < lines.size(); ++i) {
-        offset += lines[i].size() + 1;
-        if (is_fence(lines[i]) || trim(lines[i]) == "...") {
-            return markdown.substr(std::min(offset, markdown.size()));
+    while (auto line = reader.next()) {
+        if (is_closing_fence(*line)) {
+            return markdown.substr(reader.position());
         }
     }
     return markdown;
 }
 
-size_t count_lines(std::string_view text) {
-    size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
-    return text.empty() || text.back() == '\n' ? lines : lines + 1;
+// Counts the lines removed and added between two texts from the region
+// where they differ: the common prefix and suffix are skipped, so the cost
+// follows the edit, not the file. Returns {removed, added}.
+std::pair<size_t, size_t> changed_lines(std::string_view before, std::string_view after) {
+    size_t prefix = 0;
+    size_t limit = std::min(before.size(), after.size());
+    while (prefix < limit && before[prefix] == after[prefix]) {
+        ++prefix;
+    }
+    // Back up to the start of the line, so a changed line counts whole.
+    while (prefix > 0 && before[prefix - 1] != '\n') {
+        --prefix;
+    }
+    size_t suffix = 0;
+    while (suffix < limit - prefix &&
+           before[before.size() - 1 - suffix] == after[after.size() - 1 - suffix]) {
+        ++suffix;
+    }
+    while (suffix > 0 && before[before.size() - suffix] != '\n') {
+        --suffix;
+    }
+    auto count = [](std::string_view text) {
+        size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+        return text.empty() || text.back() == '\n' ? lines : lines + 1;
+    };
+    return {count(before.substr(prefix, before.size() - prefix - suffix)),
+            count(after.substr(prefix, after.size() - prefix - suffix))};
 }
 
-std::optional<Json> json_of(const Artifact& artifact, const DiffOptions& options) {
-    if (const auto* config = artifact.get<formats::ModelConfig>();
-        config && !config->raw.is_null()) {
-        return std::optional<Json>(std::in_place, config->raw);
+// The JSON of a configuration artifact: the raw object its reader kept, or
+// the file read and parsed. The pointer does not own a reader's object, so
+// the artifact must outlive it.
+std::shared_ptr<const Json> json_of(const Artifact& artifact, const DiffOptions& options) {
+    const Json* raw = nullptr;
+    if (const auto* config = artifact.get<formats::ModelConfig>()) {
+        raw = &config->raw;
+    } else if (const auto* config = artifact.get<formats::GenerationConfig>()) {
+        raw = &config->raw;
     }
-    if (const auto* config = artifact.get<formats::GenerationConfig>();
-        config && !config->raw.is_null()) {
-        return std::optional<Json>(std::in_place, config->raw);
+    if (raw && !raw->is_null()) {
+        return std::shared_ptr<const Json>(std::shared_ptr<const Json>(), raw);
+    }
+    if (options.read_json) {
+        return options.read_json(artifact);
     }
     if (!options.read_text) {
-        return std::nullopt;
+        return nullptr;
     }
     auto text = options.read_text(artifact);
     if (!text) {
-        return std::nullopt;
+        return nullptr;
     }
     auto parsed = parse_json(*text);
     if (!parsed) {
-        return std::nullopt;
+        return nullptr;
     }
-    return std::move(parsed).value();
+    return std::make_shared<const Json>(std::move(parsed).value());
 }
 
 bool is_json_config(Format format) {
@@ -131,8 +220,9 @@ void diff_markdown(const Artifact& before, const Artifact& after, const DiffOpti
     auto new_body = body_of(*new_text);
     if (old_body != new_body) {
         diff.body_changed = true;
-        diff.summary.push_back("text changed (" + std::to_string(count_lines(old_body)) + " -> " +
-                               std::to_string(count_lines(new_body)) + " lines)");
+        auto [removed, added] = changed_lines(old_body, new_body);
+        diff.summary.push_back("text changed (+" + std::to_string(added) + " -" +
+                               std::to_string(removed) + " lines)");
     }
 }
 
@@ -140,17 +230,15 @@ void diff_markdown(const Artifact& before, const Artifact& after, const DiffOpti
 
 FrontMatter parse_front_matter(std::string_view markdown) {
     FrontMatter out;
-    if (markdown.starts_with("\xEF\xBB\xBF")) {
-        markdown.remove_prefix(3);
-    }
-    auto lines = split_lines(markdown);
-    if (lines.empty() || !is_fence(lines.front())) {
+    LineReader reader(without_bom(markdown));
+    auto first = reader.next();
+    if (!first || !is_fence(*first)) {
         return out;
     }
     std::string* current = nullptr;
-    for (size_t i = 1; i < lines.size(); ++i) {
-        std::string_view line = lines[i];
-        if (is_fence(line) || trim(line) == "...") {
+    while (auto next = reader.next()) {
+        std::string_view line = *next;
+        if (is_closing_fence(line)) {
             out.present = true;
             return out;
         }
@@ -210,8 +298,9 @@ std::vector<std::string> front_matter_list(const FrontMatter& front_matter,
         }
         return out;
     }
-    for (auto line : split_lines(text)) {
-        line = trim(line);
+    LineReader reader(text);
+    while (auto next = reader.next()) {
+        std::string_view line = trim(*next);
         if (line.starts_with("- ")) {
             line.remove_prefix(2);
         } else if (line == "-") {
@@ -247,38 +336,50 @@ void diff_keys(const FileChange& change, const DiffOptions& options, FileDiff& d
     if (!is_json_config(after.format) || !is_json_config(before.format)) {
         return;
     }
+    bool tokenizer_file =
+        after.format == Format::tokenizer_config || after.format == Format::special_tokens_map;
+    if (tokenizer_file && !options.tokenizer_keys) {
+        return;
+    }
     auto old_json = json_of(before, options);
     auto new_json = json_of(after, options);
     if (!old_json || !new_json) {
         return;
     }
     // The token diff reports these two in a better shape.
-    if (after.format == Format::tokenizer_config) {
-        for (auto* json : {&*old_json, &*new_json}) {
-            if (json->is_object()) {
-                json->erase("added_tokens_decoder");
-                json->erase("chat_template");
-            }
-        }
-    }
-    diff.keys = diff_json(*old_json, *new_json);
+    static const std::set<std::string> tokenizer_skipped = {"added_tokens_decoder",
+                                                            "chat_template"};
+    static const std::set<std::string> none;
+    const auto& skipped = after.format == Format::tokenizer_config ? tokenizer_skipped : none;
+    diff.keys = diff_json_except(*old_json, *new_json, skipped);
 }
 
 void summarize_keys(FileDiff& diff) {
-    size_t listed = 0;
+    // Structural keys first, so that a one-line summary names them.
+    std::vector<const KeyChange*> ordered;
     for (const auto& change : diff.keys) {
+        ordered.push_back(&change);
+    }
+    if (diff.new_format == Format::model_config) {
+        std::stable_partition(ordered.begin(), ordered.end(), [](const KeyChange* change) {
+            return is_structural_key(change->key, false);
+        });
+    }
+    size_t listed = 0;
+    for (const KeyChange* change : ordered) {
         if (listed++ == 2 * max_listed) {
             diff.summary.push_back("... and " + std::to_string(diff.keys.size() - 2 * max_listed) +
                                    " more keys");
             break;
         }
-        if (!change.before) {
-            diff.summary.push_back("+ " + change.key + ": " + short_value(change.after));
-        } else if (!change.after) {
-            diff.summary.push_back("- " + change.key + " (was " + short_value(change.before) + ")");
+        if (!change->before) {
+            diff.summary.push_back("+ " + change->key + ": " + short_value(change->after));
+        } else if (!change->after) {
+            diff.summary.push_back("- " + change->key + " (was " + short_value(change->before) +
+                                   ")");
         } else {
-            diff.summary.push_back(change.key + ": " + short_value(change.before) + " -> " +
-                                   short_value(change.after));
+            diff.summary.push_back(change->key + ": " + short_value(change->before) + " -> " +
+                                   short_value(change->after));
         }
     }
 }

@@ -164,7 +164,11 @@ std::vector<KeptTensor> diff_tensor_sets(const std::vector<TensorInfo>& before,
     return kept;
 }
 
+// Weights files, not their shard indexes (whose diff is the shard layout).
 bool is_weights(const Artifact& artifact) {
+    if (artifact.format == Format::shard_index) {
+        return false;
+    }
     return artifact.role == artifacts::Role::weights || tensors_of(artifact) != nullptr;
 }
 
@@ -466,12 +470,17 @@ std::vector<Conversion> detect_conversions(const std::vector<FileChange>& change
             continue;
         }
         // A new format added beside weights that stay: an export of the same
-        // tensors when the other format's index names the same tensors.
+        // tensors when the other format's index, present before the commit,
+        // names the same tensors. A format the tree already had is a new
+        // layout of that format, not an export.
+        if (!names_in_indexes(directory, to_format, context->before).empty()) {
+            continue;
+        }
         for (Format other : {Format::pytorch, Format::safetensors}) {
             if (other == to_format || deleted.count({directory, other}) || !target.names_complete) {
                 continue;
             }
-            auto existing = names_in_indexes(directory, other, context->after);
+            auto existing = names_in_indexes(directory, other, context->before);
             if (existing.empty() || existing != target.names) {
                 continue;
             }

@@ -10,6 +10,8 @@
 #include "mlv/util/trace.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <unordered_map>
 
 namespace mlv::lifecycle {
 
@@ -73,6 +75,8 @@ class HistoryWalker {
         context_.repository_name = repository_name(repo);
         read_text_ = [this](const Artifact& artifact) { return read_text(artifact); };
         diff_options_.read_text = read_text_;
+        diff_options_.read_json = [this](const Artifact& artifact) { return read_json(artifact); };
+        diff_options_.tokenizer_keys = false;
     }
 
     Result<std::vector<CommitRecord>> run(const std::string& range) {
@@ -246,16 +250,43 @@ class HistoryWalker {
         }
     }
 
-    std::optional<std::string> read_text(const Artifact& artifact) {
+    // The text of a small Git blob, cached per path: the version a commit
+    // writes is the one the next change of that path compares against.
+    std::shared_ptr<const std::string> read_text(const Artifact& artifact) {
         if (artifact.blob_id.empty() || artifact.is_lfs()) {
-            return std::nullopt;
+            return nullptr;
         }
-        auto text = repo_.read_blob(artifact.blob_id, max_text_size);
-        if (!text) {
-            return std::nullopt;
+        CachedFile& cached = file_cache_[artifact.path];
+        if (cached.blob_id != artifact.blob_id) {
+            cached = CachedFile{artifact.blob_id, nullptr, nullptr, false};
+            auto text = repo_.read_blob(artifact.blob_id, max_text_size);
+            if (text) {
+                cached.text = std::make_shared<const std::string>(std::move(text).value());
+            }
         }
-        return std::move(text).value();
+        return cached.text;
     }
+
+    std::shared_ptr<const Json> read_json(const Artifact& artifact) {
+        if (!read_text(artifact)) {
+            return nullptr;
+        }
+        CachedFile& cached = file_cache_[artifact.path];
+        if (!cached.json_parsed) {
+            cached.json_parsed = true;
+            if (auto json = parse_json(*cached.text)) {
+                cached.json = std::make_shared<const Json>(std::move(json).value());
+            }
+        }
+        return cached.json;
+    }
+
+    struct CachedFile {
+        std::string blob_id;
+        std::shared_ptr<const std::string> text;
+        std::shared_ptr<const Json> json;
+        bool json_parsed = false;
+    };
 
     const git::Repository& repo_;
     artifacts::Loader& loader_;
@@ -265,6 +296,7 @@ class HistoryWalker {
     uint64_t weights_total_size_ = 0;
     TextReader read_text_;
     DiffOptions diff_options_;
+    std::unordered_map<std::string, CachedFile> file_cache_; // by path
 };
 
 } // namespace

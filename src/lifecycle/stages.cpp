@@ -245,7 +245,15 @@ std::string summarize_changes(const std::vector<FileChange>& changes, const Chan
     }
     if (changes.size() <= 3) {
         for (const auto& file : diff.files) {
+            // Detail lines are indented; count only the facts at top level.
+            size_t more = 0;
+            for (size_t i = 1; i < file.summary.size(); ++i) {
+                more += file.summary[i].starts_with("  ") ? 0 : 1;
+            }
             out += (out.empty() ? "" : "; ") + file.path + ": " + file.headline();
+            if (more > 0) {
+                out += " (+" + std::to_string(more) + " more)";
+            }
         }
         return out;
     }

@@ -354,13 +354,14 @@ TEST_CASE("markdown diff with front matter") {
         {"m3", "---\nlicense: mit\n---\n# A\nmore\n"},
     };
     DiffOptions options;
-    options.read_text = [&](const artifacts::Artifact& artifact) -> std::optional<std::string> {
+    options.read_text =
+        [&](const artifacts::Artifact& artifact) -> std::shared_ptr<const std::string> {
         for (const auto& [seed, text] : texts) {
             if (artifact.oid == test::fake_oid(seed)) {
-                return text;
+                return std::make_shared<const std::string>(text);
             }
         }
-        return std::nullopt;
+        return nullptr;
     };
     auto readme = [](const std::string& seed) {
         return make_artifact("README.md", Role::docs, Format::markdown, seed);
@@ -375,7 +376,7 @@ TEST_CASE("markdown diff with front matter") {
     auto body = diff_file(test::modified(readme("m1"), readme("m3")), options);
     CHECK(body.body_changed);
     CHECK(body.keys.empty());
-    CHECK(body.headline() == "text changed (1 -> 2 lines)");
+    CHECK(body.headline() == "text changed (+1 -0 lines)");
 }
 
 TEST_CASE("file diff json shape") {

@@ -36,9 +36,12 @@ struct Texts {
         return artifact;
     }
     TextReader reader() const {
-        return [this](const Artifact& artifact) -> std::optional<std::string> {
+        return [this](const Artifact& artifact) -> std::shared_ptr<const std::string> {
             auto it = by_oid.find(artifact.oid);
-            return it == by_oid.end() ? std::nullopt : std::optional<std::string>(it->second);
+            if (it == by_oid.end()) {
+                return nullptr;
+            }
+            return std::make_shared<const std::string>(it->second);
         };
     }
 };

@@ -183,12 +183,23 @@ using ContentOpener =
     std::function<Result<std::unique_ptr<ByteSource>>(const artifacts::Artifact& artifact)>;
 
 // Reads the text of a small artifact (JSON, Markdown) for key-level diffs of
-// files whose reader keeps no raw JSON. Returns nullopt when unavailable.
-using TextReader = std::function<std::optional<std::string>(const artifacts::Artifact& artifact)>;
+// files whose reader keeps no raw JSON. Returns null when unavailable; the
+// pointer lets callers cache texts without copying them.
+using TextReader =
+    std::function<std::shared_ptr<const std::string>(const artifacts::Artifact& artifact)>;
+
+// Reads and parses a JSON artifact, for callers that cache parsed files.
+// Returns null when unavailable or invalid.
+using JsonReader = std::function<std::shared_ptr<const Json>(const artifacts::Artifact& artifact)>;
 
 struct DiffOptions {
     ContentOpener open_content; // empty: compare content ids only
     TextReader read_text;       // empty: no key diffs for those files
+    JsonReader read_json;       // empty: read_text and parse_json
+    // Compare the raw keys of tokenizer_config.json and
+    // special_tokens_map.json besides their token diff. These files grow
+    // with every added token, so a history walk turns this off.
+    bool tokenizer_keys = true;
 };
 
 // Diff options that read content from `repo`: LFS objects from its LFS
