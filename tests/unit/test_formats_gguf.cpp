@@ -419,3 +419,19 @@ TEST_CASE("gguf metadata strings are valid utf-8") {
     CHECK(file->tokens[0] == "\xff");
     CHECK_NOTHROW((void)mlv::Json(file->metadata).dump());
 }
+
+TEST_CASE("gguf truncated long arrays") {
+    // Long arrays are skipped rather than decoded, and that path must fail
+    // cleanly on a cut too.
+    GgufBuilder gguf;
+    gguf.set_string_array("tokenizer.ggml.merges", std::vector<std::string>(70, "a b"))
+        .set_f32_array("tokenizer.ggml.scores", std::vector<float>(70, 0.0f))
+        .set_u32("after", 1);
+    // Without tensors the file may end right after the key/value pairs.
+    std::string full = gguf.build(mlv::test::GgufData::omit);
+    REQUIRE(read_bytes(full).ok());
+    for (size_t length = 0; length < full.size(); ++length) {
+        auto result = read_bytes(full.substr(0, length));
+        CHECK_MESSAGE(!result.ok(), "prefix of ", length, " bytes parsed");
+    }
+}
