@@ -75,14 +75,14 @@ good_oid=$(git lfs ls-files --long | awk '/model.safetensors/ {print $1}')
     fail "git-lfs's pre-push did not upload the LFS object"
 pass "push of a good commit succeeds and git-lfs uploads its object"
 
-python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)' >extra.bin
-git lfs track '*.bin' >/dev/null
-git add .gitattributes extra.bin
+python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)' >extra.dat
+git lfs track '*.dat' >/dev/null
+git add .gitattributes extra.dat
 expect_success git commit -q -m "Add LFS data whose object goes missing"
-missing_oid=$(git lfs ls-files --long | awk '/extra.bin/ {print $1}')
+missing_oid=$(git lfs ls-files --long | awk '/extra.dat/ {print $1}')
 rm ".git/lfs/objects/${missing_oid:0:2}/${missing_oid:2:2}/$missing_oid"
 expect_failure git push origin main
-expect_output "extra.bin"
+expect_output "extra.dat"
 expect_output "rejected by git-mlv's pre-push hook"
 [ "$(git -C "$remote" rev-parse main)" = "$(git rev-parse HEAD~1)" ] || fail "a rejected push updated the remote"
 pass "push of an LFS pointer without its object is rejected"
