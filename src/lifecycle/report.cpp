@@ -82,6 +82,8 @@ code { font-size: 12px; background: #f3f3f3; padding: 0 3px; border-radius: 3px;
 .chip { display: inline-block; padding: 0 6px; margin: 1px 4px 1px 0; border-radius: 8px;
         color: #fff; font-size: 12px; }
 .columns { display: flex; flex-wrap: wrap; gap: 16px 48px; }
+.columns > div { min-width: 0; max-width: 100%; }
+svg.fit { max-width: 100%; height: auto; }
 )";
 
 std::string stat(const std::string& value, const std::string& label) {
@@ -138,11 +140,12 @@ std::string phases_section(const std::vector<CommitRecord>& history,
                escape_html(short_id(to.id)) + "</code></td></tr>";
     };
 
-    out += "<table><thead><tr><th>Phase</th><th class=\"num\">Commits</th><th>From</th>"
+    out += "<div class=\"scroll\"><table><thead><tr><th>Phase</th><th "
+           "class=\"num\">Commits</th><th>From</th>"
            "<th>To</th></tr></thead><tbody>";
     out += row("development", 0, development);
     out += row("maintenance", development, history.size());
-    out += "</tbody></table>";
+    out += "</tbody></table></div>";
     if (!development_end) {
         out += "<p class=\"note\">No commit in this range changes weights or the architecture, so "
                "the whole range counts as maintenance.</p>";
@@ -173,8 +176,8 @@ std::string bar_chart(const std::vector<Bar>& bars, std::string_view aria_label)
 
     const double width = label_width + bar_space + 60.0;
     const double height = row * static_cast<double>(bars.size()) + 4.0;
-    std::string out = "<svg width=\"" + number(width) + "\" height=\"" + number(height) +
-                      "\" viewBox=\"0 0 " + number(width) + " " + number(height) +
+    std::string out = "<svg class=\"fit\" width=\"" + number(width) + "\" height=\"" +
+                      number(height) + "\" viewBox=\"0 0 " + number(width) + " " + number(height) +
                       "\" role=\"img\" aria-label=\"" + escape_html(aria_label) + "\">";
     for (size_t i = 0; i < bars.size(); ++i) {
         const auto& bar = bars[i];
@@ -203,28 +206,37 @@ std::string distribution_section(const std::vector<CommitRecord>& history,
         }
     }
 
-    const size_t maintenance_start = development_end ? *development_end + 1 : 0;
+    const size_t maintenance_start =
+        std::min(development_end ? *development_end + 1 : 0, history.size());
     std::vector<Bar> kinds;
+    std::string phase_counts;
     for (const auto kind :
          {Maintenance::corrective, Maintenance::perfective, Maintenance::adaptive}) {
-        size_t count = 0;
-        for (size_t i = maintenance_start; i < history.size(); ++i) {
-            count += history[i].maintenance == kind ? 1 : 0;
-        }
+        const auto is_kind = [&](const CommitRecord& record) { return record.maintenance == kind; };
+        const auto count =
+            static_cast<size_t>(std::count_if(history.begin(), history.end(), is_kind));
+        const auto in_phase = static_cast<size_t>(
+            std::count_if(history.begin() + static_cast<std::ptrdiff_t>(maintenance_start),
+                          history.end(), is_kind));
         kinds.push_back(
             {std::string(to_string(kind)), count, std::string(maintenance_color(kind))});
+        phase_counts += (phase_counts.empty() ? "" : ", ") + std::to_string(in_phase) + " " +
+                        std::string(to_string(kind));
     }
 
     std::string out =
         "<section id=\"stages\"><h2>Stages and maintenance types</h2><div class=\"columns\">";
     out += "<div><p class=\"note\">Primary stage of every commit</p>";
     out += stages.empty() ? "<p>No commits.</p>" : bar_chart(stages, "commits per stage");
-    out += "</div><div><p class=\"note\">Maintenance type of the " +
-           std::to_string(history.size() - std::min(maintenance_start, history.size())) +
-           " maintenance-phase commits</p>";
-    out += maintenance_start >= history.size()
-               ? "<p>No commits after development ended.</p>"
-               : bar_chart(kinds, "maintenance-phase commits per maintenance type");
+    out += "</div><div><p class=\"note\">Maintenance type of every commit</p>";
+    if (history.empty()) {
+        out += "<p>No commits.</p>";
+    } else {
+        out += bar_chart(kinds, "commits per maintenance type");
+        out += "<p class=\"note\">In the maintenance phase (" +
+               std::to_string(history.size() - maintenance_start) + " commits): " + phase_counts +
+               ".</p>";
+    }
     out += "</div></div></section>";
     return out;
 }
@@ -237,7 +249,8 @@ std::string sessions_section(const std::vector<CommitRecord>& history) {
         return out + "</section>";
     }
 
-    out += "<table><thead><tr><th class=\"num\">#</th><th>Author</th><th>Start (UTC)</th>"
+    out += "<div class=\"scroll\"><table><thead><tr><th "
+           "class=\"num\">#</th><th>Author</th><th>Start (UTC)</th>"
            "<th class=\"num\">Duration</th><th class=\"num\">Commits</th><th class=\"num\">"
            "Files</th><th>Stages</th></tr></thead><tbody>";
     size_t ordinal = 0;
@@ -277,7 +290,7 @@ std::string sessions_section(const std::vector<CommitRecord>& history) {
         out += "</td></tr>";
         first = end;
     }
-    out += "</tbody></table>";
+    out += "</tbody></table></div>";
     if (ordinal > max_session_rows) {
         out += "<p class=\"note\">" + std::to_string(ordinal - max_session_rows) +
                " later sessions are not listed.</p>";

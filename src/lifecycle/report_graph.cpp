@@ -1,5 +1,6 @@
-// The report's co-edit groups: the co-change graph drawn on a circle, and a
-// table of the groups with their comparison to the built-in groups.
+// The report's co-edit groups: the co-change graph drawn on a circle with
+// its labels in two columns beside it, and a table of the groups with their comparison to the
+// built-in groups.
 #include "report_parts.hpp"
 
 #include "mlv/lifecycle/report.hpp"
@@ -99,6 +100,35 @@ std::string node_tooltip(const CoChangeNode& node, const std::string& group) {
     return tooltip;
 }
 
+// A node label beside the circle: horizontal text in a column on the node's
+// side, joined to the node by a leader line.
+struct Label {
+    const Placed* node = nullptr;
+    double node_x = 0.0;
+    double node_y = 0.0;
+    double y = 0.0;
+};
+
+// Spreads the labels of one side vertically so that no two are closer than
+// `spacing`, keeping each as near its node's height as possible and all of
+// them between `top` and `bottom`.
+void spread_labels(std::vector<Label>& labels, double spacing, double top, double bottom) {
+    std::sort(labels.begin(), labels.end(),
+              [](const Label& a, const Label& b) { return a.node_y < b.node_y; });
+    for (size_t i = 0; i < labels.size(); ++i) {
+        labels[i].y = std::max(labels[i].node_y, top);
+        if (i > 0) {
+            labels[i].y = std::max(labels[i].y, labels[i - 1].y + spacing);
+        }
+    }
+
+    // Pushed past the bottom: shift back up from the last label.
+    for (size_t i = labels.size(); i > 0; --i) {
+        const double limit = i == labels.size() ? bottom : labels[i].y - spacing;
+        labels[i - 1].y = std::min(labels[i - 1].y, limit);
+    }
+}
+
 std::string draw_graph(const GroupsResult& groups) {
     size_t slot_count = 0;
     const auto placed = place_nodes(groups, slot_count);
@@ -107,22 +137,31 @@ std::string draw_graph(const GroupsResult& groups) {
     for (const auto& p : placed) {
         longest = std::max(longest, label_of(groups.graph.nodes[p.node]).size());
     }
+    constexpr double label_spacing = 16.0;
+    constexpr double label_gap = 28.0; // between the circle and the label column
+
+    // Labels are horizontal, so the circle must be tall enough for the
+    // labels of the fuller side stacked at label_spacing.
+    const size_t per_side = (placed.size() + 1) / 2 + 1;
     const double radius =
-        std::max(120.0, static_cast<double>(slot_count) * slot_length / (2.0 * pi));
-    const double margin = 24.0 + static_cast<double>(longest) * char_width;
-    const double size = 2.0 * (radius + margin);
-    const double center = radius + margin;
+        std::max({120.0, static_cast<double>(slot_count) * slot_length / (2.0 * pi),
+                  static_cast<double>(per_side) * label_spacing / 2.0});
+    const double margin = label_gap + 8.0 + static_cast<double>(longest) * char_width;
+    const double width = 2.0 * (radius + margin);
+    const double height = 2.0 * radius + 2.0 * label_spacing + 16.0;
+    const double center_x = radius + margin;
+    const double center_y = height / 2.0;
 
     std::map<size_t, const Placed*> by_node;
     for (const auto& p : placed) {
         by_node[p.node] = &p;
     }
     const auto point = [&](const Placed& p, double r) {
-        return std::pair{center + r * std::cos(p.angle), center + r * std::sin(p.angle)};
+        return std::pair{center_x + r * std::cos(p.angle), center_y + r * std::sin(p.angle)};
     };
 
-    std::string out = "<div class=\"scroll\"><svg width=\"" + number(size) + "\" height=\"" +
-                      number(size) + "\" viewBox=\"0 0 " + number(size) + " " + number(size) +
+    std::string out = "<div class=\"scroll\"><svg width=\"" + number(width) + "\" height=\"" +
+                      number(height) + "\" viewBox=\"0 0 " + number(width) + " " + number(height) +
                       "\" role=\"img\" aria-label=\"co-change graph\">";
 
     // Edges between groups first, in grey, then edges inside groups on top.
@@ -142,8 +181,8 @@ std::string draw_graph(const GroupsResult& groups) {
             const auto [x2, y2] = point(*b->second, radius);
             // The control point pulls the curve towards the centre, so
             // chords between distant nodes do not all cross at one point.
-            const double cx = center + ((x1 + x2) / 2.0 - center) * 0.3;
-            const double cy = center + ((y1 + y2) / 2.0 - center) * 0.3;
+            const double cx = center_x + ((x1 + x2) / 2.0 - center_x) * 0.3;
+            const double cy = center_y + ((y1 + y2) / 2.0 - center_y) * 0.3;
             const std::string stroke = inside ? a->second->color : std::string("#999999");
             out +=
                 "<path d=\"M" + number(x1) + " " + number(y1) + " Q" + number(cx) + " " +
@@ -158,6 +197,8 @@ std::string draw_graph(const GroupsResult& groups) {
         }
     }
 
+    std::vector<Label> left_labels;
+    std::vector<Label> right_labels;
     for (const auto& p : placed) {
         const auto& node = groups.graph.nodes[p.node];
         const auto [x, y] = point(p, radius);
@@ -166,15 +207,25 @@ std::string draw_graph(const GroupsResult& groups) {
                "\" fill=\"" + (node.present ? p.color : std::string("#ffffff")) + "\" stroke=\"" +
                p.color + "\" stroke-width=\"2\"><title>" +
                escape_html(node_tooltip(node, p.group)) + "</title></circle>";
+        const auto [outer_x, outer_y] = point(p, radius + 11.0);
+        (std::cos(p.angle) < -1e-9 ? left_labels : right_labels)
+            .push_back({&p, outer_x, outer_y, outer_y});
+    }
 
-        // Labels run outwards along the radius, so neighbours never overlap;
-        // on the left half they are turned by 180 degrees to stay upright.
-        const auto [lx, ly] = point(p, radius + 14.0);
-        const bool left_half = std::cos(p.angle) < -1e-9;
-        const double degrees = p.angle * 180.0 / pi + (left_half ? 180.0 : 0.0);
-        svg_text(out, lx, ly, label_of(node), left_half ? "end" : "start",
-                 "class=\"node\" dy=\"0.35em\" transform=\"rotate(" + fixed(degrees, 2) + " " +
-                     number(lx) + " " + number(ly) + ")\"");
+    // Horizontal labels in two columns read more easily than labels turned
+    // along the radius. Spreading them vertically keeps neighbours apart.
+    const double top = label_spacing;
+    const double bottom = height - label_spacing / 2.0;
+    spread_labels(left_labels, label_spacing, top, bottom);
+    spread_labels(right_labels, label_spacing, top, bottom);
+    for (const bool left : {true, false}) {
+        const double column = left ? center_x - radius - label_gap : center_x + radius + label_gap;
+        for (const auto& label : left ? left_labels : right_labels) {
+            svg_line(out, label.node_x, label.node_y, column + (left ? 4.0 : -4.0), label.y,
+                     "#bbbbbb");
+            svg_text(out, column, label.y, label_of(groups.graph.nodes[label.node->node]),
+                     left ? "end" : "start", "class=\"node\" dy=\"0.35em\"");
+        }
     }
 
     out += "</svg></div>";
@@ -211,9 +262,10 @@ std::string comparison_cell(const MinedGroup& group) {
 }
 
 std::string groups_table(const GroupsResult& groups) {
-    std::string out = "<table><thead><tr><th>Group</th><th>Members</th><th class=\"num\">"
-                      "Cohesion</th><th class=\"num\">Density</th><th>Compared with the "
-                      "built-in groups</th></tr></thead><tbody>";
+    std::string out =
+        "<div class=\"scroll\"><table><thead><tr><th>Group</th><th>Members</th><th class=\"num\">"
+        "Cohesion</th><th class=\"num\">Density</th><th>Compared with the "
+        "built-in groups</th></tr></thead><tbody>";
     for (size_t g = 0; g < groups.groups.size(); ++g) {
         const auto& group = groups.groups[g];
         out += "<tr><td><i class=\"swatch\" style=\"background:" + std::string(group_color(g)) +
@@ -221,7 +273,7 @@ std::string groups_table(const GroupsResult& groups) {
                "</td><td class=\"num\">" + fixed(group.cohesion, 2) + "</td><td class=\"num\">" +
                fixed(group.density, 2) + "</td><td>" + comparison_cell(group) + "</td></tr>";
     }
-    out += "</tbody></table>";
+    out += "</tbody></table></div>";
     return out;
 }
 
@@ -248,6 +300,11 @@ std::string groups_section(const GroupsResult& groups) {
     if (groups.groups.empty()) {
         out += "<p>No group of two or more files.</p>";
     } else {
+        if (groups.groups.size() == 1 && groups.partition.modularity < 0.01) {
+            out += "<p class=\"note\">All connected files form one group: they changed together "
+                   "so often that no split into communities beats chance (modularity near "
+                   "0).</p>";
+        }
         out += groups_table(groups);
     }
     if (!groups.ungrouped.empty()) {

@@ -15,7 +15,7 @@ namespace {
 // `row_space` pixels; each commit takes one cell with a 2-pixel gap.
 constexpr double row_space = 1100.0;
 constexpr double min_cell = 11.0;
-constexpr double max_cell = 24.0;
+constexpr double max_cell = 36.0;
 constexpr double left_margin = 72.0;
 constexpr double right_margin = 16.0;
 constexpr double row_height = 78.0;
@@ -24,7 +24,8 @@ constexpr double mark_height = 26.0;
 constexpr double band_top = 47.0;
 constexpr double band_height = 7.0;
 constexpr double date_baseline = 70.0;
-constexpr double date_label_width = 70.0;
+constexpr double date_label_width = 70.0;    // "2024-09-06" at 11 px
+constexpr double minute_label_width = 100.0; // "2024-09-06 09:14"
 
 std::string commit_tooltip(const CommitRecord& record, size_t index) {
     std::string stages(to_string(record.stage));
@@ -138,14 +139,16 @@ void draw_row(std::string& out, const std::vector<CommitRecord>& history, size_t
                  session_tooltip(history, span, ordinal));
     }
 
-    for (const auto& tick : date_ticks(history, first, last, cell, date_label_width + 8.0,
-                                       row_width - date_label_width)) {
+    // Ticks carry the time of day as well, because histories often span
+    // only a day or two.
+    for (const auto& tick : date_ticks(history, first, last, cell, minute_label_width + 8.0,
+                                       row_width - minute_label_width)) {
         const double x = x_of(tick.commit);
         svg_line(out, x, top + band_top + band_height + 1.0, x,
                  top + band_top + band_height + (tick.labelled ? 7.0 : 4.0), "#666");
         if (tick.labelled) {
             svg_text(out, x, top + date_baseline,
-                     format_date(history[tick.commit].commit.author.time), "start",
+                     format_minute(history[tick.commit].commit.author.time), "start",
                      "class=\"axis\"");
         }
     }
@@ -315,7 +318,8 @@ std::string size_section(const std::vector<CommitRecord>& history,
         }
     }
     svg_text(out, left + plot_width / 2.0, top + plot_height + 46.0,
-             "commits, oldest to newest (dates in UTC)", "middle", "class=\"axis\"");
+             "commit number, oldest to newest (one step per commit, dates in UTC)", "middle",
+             "class=\"axis\"");
 
     if (development_end) {
         const double x = x_of(*development_end + 1);

@@ -65,9 +65,11 @@ EOF
 check_report() {
     "$GIT_MLV" report -o "$work/$1.html" >/dev/null || fail "$1: report exited with $?"
     grep -qF "<svg" "$work/$1.html" || fail "$1: report has no SVG"
-    if grep -qF "<script" "$work/$1.html"; then
-        fail "$1: report contains a script element"
-    fi
+    for forbidden in "<script" "http://" "https://" "<link" "<img" "@import" "url(" " src="; do
+        if grep -qF -- "$forbidden" "$work/$1.html"; then
+            fail "$1: report is not self-contained: it contains '$forbidden'"
+        fi
+    done
 }
 
 ran=0

@@ -183,8 +183,12 @@ html="$work/r.html"
 expect_in "$html" "<!DOCTYPE html>"
 expect_in "$html" "<svg"
 expect_in "$html" "&lt;script&gt;alert(2)&lt;/script&gt; &amp; &quot;typos&quot;"
-expect_not_in "$html" "<script"
-expect_not_in "$html" "https://"
+# Self-contained: nothing to fetch and nothing to run. SVG namespaces would
+# be URLs, so the inline SVG must not declare them either.
+for forbidden in "<script" "http://" "https://" "<link" "<img" "<iframe" "@import" "url(" \
+    " src=" " href=" " on"{click,load,mouseover}"="; do
+    expect_not_in "$html" "$forbidden"
+done
 expect_in "$html" "Lifecycle of repo"
 expect_in "$html" "mined-tokenizer"
 expect_in "$html" "development ends"

@@ -167,3 +167,27 @@ TEST_CASE("render_report: empty history") {
     CHECK(html.find("No weights in this range") != std::string::npos);
     CHECK(count(html, "<section") == count(html, "</section>"));
 }
+
+TEST_CASE("render_report: maintenance types of all commits") {
+    const auto history = sample_history();
+    const std::string html = render(history);
+
+    CHECK(html.find("Maintenance type of every commit") != std::string::npos);
+    CHECK(html.find("In the maintenance phase (" + std::to_string(history.size() - 2) +
+                    " commits)") != std::string::npos);
+}
+
+TEST_CASE("render_report: timeline ticks show the time") {
+    const std::string html = render(sample_history());
+
+    // The first tick of the timeline row carries the minute, not only the day.
+    CHECK(html.find("class=\"axis\">2024-09-05 ") != std::string::npos);
+}
+
+TEST_CASE("render_report: fits narrow windows") {
+    const std::string html = render(sample_history());
+
+    // Wide SVGs and tables scroll inside their box; bar charts shrink.
+    CHECK(html.find("svg.fit { max-width: 100%") != std::string::npos);
+    CHECK(count(html, "<div class=\"scroll\"><table") == count(html, "<table"));
+}
