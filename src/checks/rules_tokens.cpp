@@ -91,7 +91,9 @@ void check_named_agreement(const std::vector<NamedToken>& named, Findings& out) 
 
 // One file's ids for a role.
 struct IdSource {
-    std::string label; // "'config.json'", "'tokenizer_config.json' (eos_token '</s>')"
+    // "'config.json'", "'tokenizer_config.json' (eos_token '</s>')"; for the
+    // chat template rule, the start of a sentence ("eos_token_id in 'x' is").
+    std::string label;
     std::string path;
     std::vector<int64_t> ids;
 };
@@ -317,6 +319,22 @@ std::vector<std::string> special_token_texts(const ModelDirectory& directory) {
     return {out.begin(), out.end()};
 }
 
+// A tokenizer's eos_token names one token, so more stop ids go into
+// generation_config.json, which generate() reads first.
+std::string template_eos_hint(const ModelDirectory& directory, const IdSource& eos,
+                              int64_t end_of_turn) {
+    bool in_config = (directory.generation != nullptr && eos.path == directory.generation->path) ||
+                     (directory.config != nullptr && eos.path == directory.config->path);
+    if (in_config) {
+        return "add " + std::to_string(end_of_turn) + " to eos_token_id in " + quote(eos.path) +
+               " (a list is allowed)";
+    }
+    std::vector<int64_t> ids = eos.ids;
+    ids.push_back(end_of_turn);
+    return "set eos_token_id to " + detail::list_ids(ids) + " in " +
+           quote(directory.directory + "generation_config.json");
+}
+
 void check_template_eos(const ModelDirectory& directory, Findings& out) {
     auto templates = chat_templates(directory);
     if (templates.empty()) {
@@ -328,14 +346,17 @@ void check_template_eos(const ModelDirectory& directory, Findings& out) {
     IdSource eos;
     if (directory.generation_config != nullptr &&
         !directory.generation_config->token_ids.eos.empty()) {
-        eos = {"", directory.generation->path, directory.generation_config->token_ids.eos};
+        eos = {"eos_token_id in " + quote(directory.generation->path) + " is",
+               directory.generation->path, directory.generation_config->token_ids.eos};
     } else if (directory.model_config != nullptr &&
                !config_ids(*directory.model_config)->eos.empty()) {
-        eos = {"", directory.config->path, config_ids(*directory.model_config)->eos};
+        eos = {"eos_token_id in " + quote(directory.config->path) + " is", directory.config->path,
+               config_ids(*directory.model_config)->eos};
     } else {
         const Artifact* file = nullptr;
         if (auto token = tokenizer_token(directory, "eos_token", &file)) {
-            eos = {"", file->path, detail::ids_of(directory.token_sources, *token)};
+            eos = {"eos_token " + quote(*token) + " in " + quote(file->path) + " has id",
+                   file->path, detail::ids_of(directory.token_sources, *token)};
         }
     }
     if (eos.ids.empty()) {
@@ -356,11 +377,10 @@ void check_template_eos(const ModelDirectory& directory, Findings& out) {
             out.push_back(make_finding(
                 "chat-template-eos", paths,
                 "the chat template in " + quote(chat_template.path) + " ends turns with " +
-                    quote(token) + " (id " + detail::list_ids(ids) + "), but eos_token_id in " +
-                    quote(eos.path) + " is " + detail::list_ids(eos.ids) +
+                    quote(token) + " (id " + detail::list_ids(ids) + "), but " + eos.label + " " +
+                    detail::list_ids(eos.ids) +
                     ", so generation does not stop at the end of a turn",
-                "add " + std::to_string(ids.front()) + " to eos_token_id in " + quote(eos.path) +
-                    " (a list is allowed)",
+                template_eos_hint(directory, eos, ids.front()),
                 {{"token", token}, {"token_ids", ids}, {"eos_token_id", eos.ids}}));
         }
     }

@@ -336,6 +336,19 @@ def template_end_of_turn_without_generation_config(repo):
 
 
 @case
+def template_end_of_turn_tokenizer_only(repo):
+    # Without config files, the tokenizer's eos_token decides, and the fix
+    # goes into a generation_config.json.
+    llama3_tokenizer(repo)
+    os.remove(os.path.join(repo.root, "config.json"))
+    os.remove(os.path.join(repo.root, "model.safetensors"))
+    repo.check()
+    found = repo.expect("chat-template-eos", "tokenizer_config.json",
+                        "eos_token '<|end_of_text|>' in 'tokenizer_config.json' has id 129")
+    assert found["hint"] == "set eos_token_id to [129, 132] in 'generation_config.json'", found
+
+
+@case
 def template_in_its_own_file(repo):
     llama3_tokenizer(repo, template=None)
     save_text(repo.root, "chat_template.jinja", LLAMA3_TEMPLATE)
