@@ -91,8 +91,8 @@ void check_named_agreement(const std::vector<NamedToken>& named, Findings& out) 
 
 // One file's ids for a role.
 struct IdSource {
-    // "'config.json'", "'tokenizer_config.json' (eos_token '</s>')"; for the
-    // chat template rule, the start of a sentence ("eos_token_id in 'x' is").
+    // The file, as in "'tokenizer_config.json' (eos_token '</s>')". The chat
+    // template rule uses a sentence start instead: "eos_token_id in 'x' is".
     std::string label;
     std::string path;
     std::vector<int64_t> ids;

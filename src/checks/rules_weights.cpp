@@ -308,6 +308,11 @@ std::string index_extension(std::string_view index_name) {
     return {};
 }
 
+// "1 tensor", "3 tensors".
+std::string count_of(size_t count, std::string_view noun) {
+    return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
+}
+
 bool is_weight_extension(std::string_view extension) {
     return extension == "safetensors" || extension == "bin";
 }
@@ -334,7 +339,8 @@ void check_index(const ModelDirectory& directory, const Artifact& index_file,
             "shard-missing", paths,
             std::to_string(missing.size()) + " of the " + std::to_string(index.shards.size()) +
                 " shards named by " + quote(index_path) +
-                " are missing: " + detail::list_quoted(missing),
+                (missing.size() == 1 ? " is missing: " : " are missing: ") +
+                detail::list_quoted(missing),
             "add the missing shards, or write the index again with the shards you have "
             "(save_pretrained writes both)",
             {{"missing", missing}, {"shard_count", index.shards.size()}}));
@@ -408,8 +414,8 @@ void check_index(const ModelDirectory& directory, const Artifact& index_file,
         if (!absent.empty()) {
             out.push_back(
                 make_finding("shard-tensor-missing", {index_path, shard_path},
-                             quote(index_path) + " maps " + std::to_string(absent.size()) +
-                                 " tensors to " + quote(shard_path) +
+                             quote(index_path) + " maps " + count_of(absent.size(), "tensor") +
+                                 " to " + quote(shard_path) +
                                  " that its header does not have: " + detail::list_quoted(absent),
                              "write the index again from the shards (save_pretrained writes both)",
                              {{"tensors", absent}}));
@@ -417,7 +423,7 @@ void check_index(const ModelDirectory& directory, const Artifact& index_file,
         if (!unmapped.empty()) {
             out.push_back(make_finding(
                 "shard-tensor-unmapped", {index_path, shard_path},
-                quote(shard_path) + " has " + std::to_string(unmapped.size()) + " tensors that " +
+                quote(shard_path) + " has " + count_of(unmapped.size(), "tensor") + " that " +
                     quote(index_path) +
                     " does not map, so loaders skip them: " + detail::list_quoted(unmapped),
                 "add them to weight_map or remove them from the shard", {{"tensors", unmapped}}));

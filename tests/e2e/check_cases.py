@@ -682,6 +682,221 @@ def vocabulary_change_across_commits(repo):
     repo.expect("vocab-token-out-of-range", "tokenizer.json", "input embedding")
 
 
+
+# --- command line: output, exit statuses, configuration ----------------------------------------
+
+
+def run_raw(repo, *args, env=None, cwd=None):
+    result = subprocess.run([GIT_MLV, "check", *args], cwd=cwd or repo.root, capture_output=True,
+                            text=True, env=dict(os.environ, **(env or {})))
+    return result.returncode, result.stdout, result.stderr
+
+
+def run_on_terminal(repo, *args, env=None):
+    """Runs git mlv check with stdout on a pseudo-terminal; returns (status, output)."""
+    import pty
+    primary, secondary = pty.openpty()
+    environment = dict(os.environ, TERM="xterm", **(env or {}))
+    environment.pop("NO_COLOR", None) if "NO_COLOR" not in (env or {}) else None
+    process = subprocess.Popen([GIT_MLV, "check", *args], cwd=repo.root, stdout=secondary,
+                               stderr=subprocess.DEVNULL, env=environment)
+    os.close(secondary)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(primary)
+    return process.wait(), output.decode()
+
+
+def broken_model(repo):
+    save_llama(repo.root)
+    save_json(repo.root, "added_tokens.json", {"<pad>": 128})
+    save_json(repo.root, "generation_config.json",
+              {"eos_token_id": 2, "pad_token_id": 128, "temperature": 0.5})
+
+
+@case
+def human_output_grouped_by_file(repo):
+    broken_model(repo)
+    status, out, _ = run_raw(repo)
+    assert status == 1, status
+    headings = [line for line in out.splitlines() if line and not line.startswith(" ")]
+    assert headings[:2] == ["added_tokens.json", "generation_config.json"], headings
+    assert len(set(headings)) == len(headings), headings
+    assert "\x1b[" not in out, "colour without a terminal"
+    assert "  error: 'pad_token_id" not in out
+    assert out.rstrip().endswith("2 errors, 1 warning, 0 info in 2 files"), out
+
+
+@case
+def colour_only_on_terminal(repo):
+    broken_model(repo)
+    status, out = run_on_terminal(repo)
+    assert status == 1, status
+    assert "\x1b[31merror:" in out, repr(out[:200])
+    status, out = run_on_terminal(repo, env={"NO_COLOR": "1"})
+    assert status == 1, status
+    assert "\x1b[" not in out, repr(out[:200])
+    assert "error: '<pad>' has id 128" in out, out
+    # Machine formats never have colour, even on a terminal.
+    for args in (["--json"], ["--format", "sarif"]):
+        status, out = run_on_terminal(repo, *args)
+        assert "\x1b[" not in out, (args, repr(out[:200]))
+
+
+@case
+def exit_statuses(repo):
+    save_llama(repo.root)
+    repo.commit("model")
+    assert run_raw(repo)[0] == 0
+    save_json(repo.root, "generation_config.json", {"eos_token_id": 2, "temperature": 0.5})
+    assert run_raw(repo)[0] == 0, "a warning alone fails without --strict"
+    assert run_raw(repo, "--strict")[0] == 1, "--strict fails on a warning"
+    save_json(repo.root, "added_tokens.json", {"<pad>": 128})
+    assert run_raw(repo)[0] == 1
+
+    for args in (["--no-such-option"], ["--staged", "HEAD"], ["--format", "xml"],
+                 ["--json", "--format", "sarif"]):
+        status, _, err = run_raw(repo, *args)
+        assert status == 129, (args, status, err)
+    for args in (["no-such-revision"], ["HEAD..no-such-revision"], ["HEAD~5"]):
+        status, _, err = run_raw(repo, *args)
+        assert status == 128, (args, status, err)
+        assert err.startswith("fatal: "), err
+
+    outside = os.path.join(WORK, "not-a-repository")
+    os.makedirs(outside, exist_ok=True)
+    status, _, err = run_raw(repo, cwd=outside, env={"GIT_CEILING_DIRECTORIES": WORK})
+    assert status == 128, (status, err)
+    assert err.startswith("fatal: "), err
+
+
+@case
+def json_and_sarif_fields(repo):
+    broken_model(repo)
+    status, out, _ = run_raw(repo, "--json")
+    assert status == 1
+    report = json.loads(out)
+    for finding in report["findings"]:
+        for key in ("rule", "severity", "paths", "message", "hint", "values"):
+            assert key in finding, (key, finding)
+        assert finding["severity"] in ("error", "warning", "info"), finding
+        assert isinstance(finding["paths"], list) and finding["paths"], finding
+    assert report["summary"] == {"error": 2, "warning": 1, "info": 0}, report["summary"]
+
+    status, out, _ = run_raw(repo, "--format", "sarif")
+    assert status == 1
+    checker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sarif_required.py")
+    validation = subprocess.run([sys.executable, checker], input=out, capture_output=True,
+                                text=True)
+    assert validation.returncode == 0, validation.stderr
+    results = json.loads(out)["runs"][0]["results"]
+    assert sorted(r["level"] for r in results) == ["error", "error", "warning"], results
+
+
+@case
+def modes_check_their_own_state(repo):
+    # The working tree, the index and a commit each hold another version of
+    # added_tokens.json; each mode sees its own.
+    save_llama(repo.root)
+    save_json(repo.root, "added_tokens.json", {"<pad>": 200})
+    repo.commit("commit state")
+    save_json(repo.root, "added_tokens.json", {"<pad>": 300})
+    repo.git("add", "added_tokens.json")
+    save_json(repo.root, "added_tokens.json", {"<pad>": 400})
+    for args, token_id in ((["HEAD"], 200), (["--staged"], 300), ([], 400)):
+        repo.check(*args)
+        repo.expect("vocab-token-out-of-range", "added_tokens.json", f"has id {token_id}")
+        found = repo.matching("vocab-token-out-of-range")
+        assert len(found) == 1, found
+        assert ("commit" in found[0]) == (args == ["HEAD"]), found[0]
+
+
+@case
+def configuration_file(repo):
+    broken_model(repo)
+    save_text(repo.root, ".mlv.json", """{
+  /* block comments and line comments are allowed */
+  "rules": {
+    "vocab-token-out-of-range": "warning", // the pad row is added at load time
+    "special-token-id-out-of-range": "off",
+    "no-such-rule": "error",
+    "generation-sampling": "loud"
+  },
+  "extra": true
+}
+""")
+    repo.check()
+    repo.expect("vocab-token-out-of-range", severity="warning")
+    repo.expect_none("special-token-id-out-of-range")
+    repo.expect("config-invalid", ".mlv.json", "'no-such-rule'", "warning")
+    repo.expect("config-invalid", ".mlv.json", 'invalid severity "loud"', "warning")
+    repo.expect("config-invalid", ".mlv.json", "'extra'", "warning")
+    repo.expect("generation-sampling", severity="warning")
+
+    # git config overrides the file; an unknown id there is a warning on stderr.
+    repo.git("config", "mlv.vocab-token-out-of-range", "error")
+    repo.git("config", "mlv.generation-sampling", "off")
+    repo.git("config", "mlv.no-such-rule", "error")
+    repo.git("config", "mlv.hooks.skip", "yes")
+    status, out, err = run_raw(repo, "--json")
+    assert status == 1, status
+    findings = json.loads(out)["findings"]
+    assert any(f["rule"] == "vocab-token-out-of-range" and f["severity"] == "error"
+               for f in findings), findings
+    assert not any(f["rule"] == "generation-sampling" for f in findings), findings
+    assert "warning: unknown rule id 'no-such-rule'" in err, err
+    assert "hooks" not in err, err
+
+
+@case
+def configuration_of_the_checked_state(repo):
+    # --staged reads the staged .mlv.json and a range the newest commit's.
+    broken_model(repo)
+    repo.commit("broken model")
+    save_json(repo.root, ".mlv.json", {"rules": {"vocab-token-out-of-range": "off"}})
+    repo.check()
+    repo.expect_none("vocab-token-out-of-range")
+    repo.check("--staged")
+    repo.expect("vocab-token-out-of-range")
+    repo.git("add", ".mlv.json")
+    repo.check("--staged")
+    repo.expect_none("vocab-token-out-of-range")
+    repo.commit("turn the rule off")
+    repo.check("HEAD~1..HEAD")
+    repo.expect_none("vocab-token-out-of-range")
+    repo.check("HEAD~1")
+    repo.expect("vocab-token-out-of-range")
+
+
+@case
+def documentation_lists_every_rule(repo):
+    # docs/checks.md has a section per rule, in catalog order, with the
+    # default severity, an example and a fix.
+    import re
+    status, out, _ = run_raw(repo, "--list-rules", "--json")
+    assert status == 0
+    catalog = [(r["id"], r["severity"]) for r in json.loads(out)["rules"]]
+    docs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "checks.md")
+    text = open(docs).read()
+    sections = re.split(r"^#### ", text, flags=re.M)[1:]
+    documented = []
+    for section in sections:
+        heading = re.match(r"`([a-z-]+)` \((\w+)", section)
+        assert heading, section[:80]
+        documented.append((heading.group(1), heading.group(2)))
+        body = section.split("\n### ")[0]
+        assert "Example" in body, f"no example for {heading.group(1)}"
+        assert "Fix" in body, f"no fix for {heading.group(1)}"
+    assert documented == catalog, (documented, catalog)
+
+
 def main():
     selected = set(sys.argv[3:])
     failed = 0
