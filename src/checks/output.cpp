@@ -24,6 +24,26 @@ term::Color color_of(Severity severity) {
     }
 }
 
+// A repository path as a relative URI reference (RFC 3986): every byte
+// but the unreserved characters and '/' is percent-encoded, so spaces,
+// non-ASCII names and a colon (which would read as a URI scheme) survive.
+std::string uri_of_path(std::string_view path) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : path) {
+        bool ascii_alnum =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (ascii_alnum || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+            out += static_cast<char>(c);
+            continue;
+        }
+        out += '%';
+        out += hex[c >> 4];
+        out += hex[c & 0x0F];
+    }
+    return out;
+}
+
 std::string plural(size_t count, const std::string& word) {
     return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
 }
@@ -151,7 +171,8 @@ Json format_sarif(const CheckReport& report) {
         }
         Json locations = Json::array();
         for (const auto& path : finding.paths) {
-            locations.push_back({{"physicalLocation", {{"artifactLocation", {{"uri", path}}}}}});
+            locations.push_back(
+                {{"physicalLocation", {{"artifactLocation", {{"uri", uri_of_path(path)}}}}}});
         }
         Json result = {{"ruleId", finding.rule},
                        {"level", level},

@@ -793,11 +793,34 @@ def json_and_sarif_fields(repo):
     status, out, _ = run_raw(repo, "--format", "sarif")
     assert status == 1
     checker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sarif_required.py")
+    self_test = subprocess.run([sys.executable, checker, "--self-test"], capture_output=True,
+                               text=True)
+    assert self_test.returncode == 0, "the SARIF checker misses defects: " + self_test.stderr
     validation = subprocess.run([sys.executable, checker], input=out, capture_output=True,
                                 text=True)
     assert validation.returncode == 0, validation.stderr
     results = json.loads(out)["runs"][0]["results"]
     assert sorted(r["level"] for r in results) == ["error", "error", "warning"], results
+
+
+@case
+def sarif_paths_with_odd_characters(repo):
+    # Spaces, a colon and non-ASCII letters in paths are percent-encoded.
+    for directory in ("my model", "v2:final", "mod\u00e8le"):
+        save_json(os.path.join(repo.root, directory), "config.json", llama_config(128))
+        save_json(os.path.join(repo.root, directory), "added_tokens.json", {"<pad>": 128})
+    status, out, _ = run_raw(repo, "--format", "sarif")
+    assert status == 1
+    checker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sarif_required.py")
+    validation = subprocess.run([sys.executable, checker], input=out, capture_output=True,
+                                text=True)
+    assert validation.returncode == 0, validation.stderr
+    uris = {location["physicalLocation"]["artifactLocation"]["uri"]
+            for result in json.loads(out)["runs"][0]["results"]
+            for location in result["locations"]}
+    for uri in ("my%20model/added_tokens.json", "v2%3Afinal/added_tokens.json",
+                "mod%C3%A8le/added_tokens.json"):
+        assert uri in uris, (uri, uris)
 
 
 @case

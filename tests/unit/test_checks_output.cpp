@@ -91,6 +91,14 @@ TEST_CASE("output: sarif log") {
     CHECK(run["results"][1]["level"] == "note");
 }
 
+TEST_CASE("output: sarif uris are encoded") {
+    auto report = sample_report();
+    report.findings[1].paths = {"weights:v2/my model/t\xc3\xa9.json"};
+    auto sarif = mlv::checks::format_sarif(report);
+    const auto& location = sarif["runs"][0]["results"][1]["locations"][0]["physicalLocation"];
+    CHECK(location["artifactLocation"]["uri"] == "weights%3Av2/my%20model/t%C3%A9.json");
+}
+
 TEST_CASE("output: catalog ids are unique") {
     std::set<std::string_view> ids;
     for (const auto& rule : mlv::checks::rule_catalog()) {
