@@ -378,6 +378,7 @@ class Rules {
         Classification out;
         evidence_.finish(out);
         out.summary = summarize_changes(changes_, diff_);
+        out.redoes_upload = redoes_upload_ && out.maintenance == Maintenance::corrective;
         return out;
     }
 
@@ -546,6 +547,9 @@ class Rules {
                                                    " tensors retyped (" + first.old_dtype + " -> " +
                                                    first.new_dtype + ")");
         }
+        if (values > 0 || (diff.values == ValueCheck::content_changed && retyped == 0)) {
+            redone_upload(path);
+        }
         if (values > 0) {
             weight_value_lines_.push_back(path + ": values changed in " + std::to_string(values) +
                                           " of " + std::to_string(diff.tensors_compared) +
@@ -591,6 +595,31 @@ class Rules {
             return;
         }
         added_weight_lines_.push_back("adds weights file " + change.path);
+    }
+
+    // New content for a weights file uploaded shortly before, in an earlier
+    // session. Uploads within one session are parts of one upload, and a
+    // new release months later is new work, so neither counts.
+    void redone_upload(const std::string& path) {
+        const auto upload = context_.weights_uploads.find(path);
+        if (upload == context_.weights_uploads.end() || upload->second.session == 0 ||
+            upload->second.session >= session_) {
+            return;
+        }
+        const int64_t age = commit_.author.time - upload->second.time;
+        if (age < 0 || age > redo_upload_window_seconds) {
+            return;
+        }
+        redone_uploads_.push_back(path + " gets new content " + format_age(age) +
+                                  " after its upload in session " +
+                                  std::to_string(upload->second.session));
+    }
+
+    static std::string format_age(int64_t seconds) {
+        if (seconds < 2 * 60 * 60) {
+            return std::to_string(seconds / 60) + " min";
+        }
+        return std::to_string(seconds / (60 * 60)) + " h";
     }
 
     void deleted_weights(const FileChange& change) {
@@ -768,6 +797,7 @@ class Rules {
             evidence_.maintenance(Maintenance::corrective,
                                   "the message names a fix ('" + commit_.summary + "')");
         }
+        redone_upload_repairs();
         repairs();
         if (evidence_.has(Stage::conversion)) {
             evidence_.maintenance(Maintenance::adaptive, "format or layout conversion");
@@ -778,6 +808,43 @@ class Rules {
         // it a fix.
         if (evidence_.has(Stage::initial_import)) {
             evidence_.drop(Maintenance::adaptive);
+        }
+    }
+
+    // Weights replaced within days of their upload, with the same tensors and
+    // without training progress, redo a faulty upload. The model files that
+    // the same session changes after that belong to the same repair.
+    void redone_upload_repairs() {
+        const bool training_progress =
+            std::any_of(diff_.files.begin(), diff_.files.end(),
+                        [](const FileDiff& file) { return file.trainer.has_value(); });
+        const bool same_structure = !evidence_.has(Stage::architecture) &&
+                                    !evidence_.has(Stage::conversion) &&
+                                    !evidence_.has(Stage::initial_import);
+        if (!redone_uploads_.empty() && !training_progress && same_structure) {
+            redoes_upload_ = true;
+            for (const auto& line : redone_uploads_) {
+                evidence_.maintenance(Maintenance::corrective,
+                                      line + ", with the same tensors and no training progress: "
+                                             "the upload is redone");
+            }
+            return;
+        }
+
+        if (context_.redo_session == 0 || context_.redo_session != session_) {
+            return;
+        }
+        for (const auto& change : changes_) {
+            const auto* artifact = change.after    ? &*change.after
+                                   : change.before ? &*change.before
+                                                   : nullptr;
+            if (artifact && is_model_role(artifact->role)) {
+                evidence_.maintenance(Maintenance::corrective,
+                                      change.path +
+                                          " changes in the session that redoes the weights "
+                                          "upload");
+                return;
+            }
         }
     }
 
@@ -905,6 +972,8 @@ class Rules {
     Evidence evidence_;
     std::vector<std::string> weight_value_lines_;
     std::vector<std::string> added_weight_lines_;
+    std::vector<std::string> redone_uploads_;
+    bool redoes_upload_ = false;
 };
 
 } // namespace
@@ -917,17 +986,25 @@ Classification classify_commit(const git::CommitInfo& commit, int session,
 
 void advance(HistoryContext& context, int session, const Classification& classification,
              const std::vector<FileChange>& changes, const ChangeSetDiff& diff,
-             const TextReader& read_text) {
+             const TextReader& read_text, int64_t commit_time) {
     if (classification.stage == Stage::initial_import && context.import_session == 0) {
         context.import_session = session;
+    }
+    if (classification.redoes_upload) {
+        context.redo_session = session;
     }
     for (size_t i = 0; i < changes.size(); ++i) {
         const auto& change = changes[i];
         if (change.before) {
-            context.tree.erase(change.old_path.empty() ? change.path : change.old_path);
+            const std::string& old_path = change.old_path.empty() ? change.path : change.old_path;
+            context.tree.erase(old_path);
+            context.weights_uploads.erase(old_path);
         }
         if (change.after) {
             context.tree[change.path] = *change.after;
+            if (is_weights_file(*change.after)) {
+                context.weights_uploads[change.path] = {commit_time, session};
+            }
         }
 
         if (change.path == "README.md") {

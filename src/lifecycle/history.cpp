@@ -130,7 +130,8 @@ class HistoryWalker {
 
         auto classification =
             classify_commit(commit, session, record.changes, record.diff, context_);
-        advance(context_, session, classification, record.changes, record.diff, read_text_);
+        advance(context_, session, classification, record.changes, record.diff, read_text_,
+                record.commit.author.time);
         apply_weights_sizes(record.changes);
         tree_commit_ = commit.id;
 

@@ -8,7 +8,7 @@
 # its 20 maintenance types agree; the Reflection commit that moves
 # vocab_size 128256 -> 128262 is neither architecture nor tokenizer; any
 # Reflection shard upload is documentation; fewer than 90% of the sampled
-# Reflection stages or 80% of the kpfbert stages agree.
+# Reflection stages or maintenance types, or 80% of the kpfbert stages agree.
 # Exits 77 (skipped) when the corpus is absent.
 set -euo pipefail
 
@@ -92,9 +92,12 @@ if stage_ok != total:
 if maintenance_ok < 14:
     failures.append(f"Llama-2-7b-hf: only {maintenance_ok} maintenance types agree")
 
-stage_ok, _, total = agreement("Reflection-Llama-3.1-70B", "reflection_sample_labels.tsv")
+stage_ok, maintenance_ok, total = agreement("Reflection-Llama-3.1-70B",
+                                            "reflection_sample_labels.tsv")
 if stage_ok < 0.9 * total:
     failures.append(f"Reflection: only {stage_ok}/{total} sampled stages agree")
+if maintenance_ok < 0.9 * total:
+    failures.append(f"Reflection: only {maintenance_ok}/{total} sampled maintenance types agree")
 reflection = load("Reflection-Llama-3.1-70B")
 vocab = reflection.get(vocab_commit)
 if vocab is None or vocab["stage"] not in ("architecture", "tokenizer"):

@@ -63,7 +63,22 @@ struct HistoryContext {
     // so that their arrival in generation_config.json reads as a move.
     std::set<std::string> moved_generation_keys;
     int moved_keys_session = 0;
+    // When and in which session each weights file of the tree got its
+    // current content, so that a quick re-upload reads as a repair.
+    struct Upload {
+        int64_t time = 0; // author time, seconds since the epoch
+        int session = 0;
+    };
+    std::map<std::string, Upload> weights_uploads;
+    // The last session in which a commit redid an earlier weights upload;
+    // 0 before any.
+    int redo_session = 0;
 };
+
+// A weights file whose content is replaced at most this long after its
+// previous upload, in a later session, counts as a redone upload
+// (corrective) rather than a new training result.
+inline constexpr int64_t redo_upload_window_seconds = 7 * 24 * 60 * 60;
 
 struct Classification {
     Stage stage = Stage::maintenance;
@@ -71,6 +86,9 @@ struct Classification {
     Maintenance maintenance = Maintenance::perfective;
     std::vector<std::string> evidence; // one line each, for the stage first, then maintenance
     std::string summary;
+    // Whether the commit redoes an earlier weights upload (see
+    // redo_upload_window_seconds); advance() records its session.
+    bool redoes_upload = false;
 };
 
 // Classifies one commit from its changes, their semantic diff and the
@@ -80,11 +98,12 @@ Classification classify_commit(const git::CommitInfo& commit, int session,
                                const HistoryContext& context);
 
 // Applies a classified commit to `context`: updates the tree, the import
-// session, the declared base models and the moved generation keys.
-// `read_text` reads README text for its front matter.
+// session, the declared base models, the moved generation keys and the
+// upload time and session of the weights files it writes. `read_text` reads
+// README text for its front matter; `commit_time` is the author time.
 void advance(HistoryContext& context, int session, const Classification& classification,
              const std::vector<FileChange>& changes, const ChangeSetDiff& diff,
-             const TextReader& read_text);
+             const TextReader& read_text, int64_t commit_time = 0);
 
 // A one-line summary of a commit's changes: per file for up to three files,
 // else counts by role and kind.

@@ -1,3 +1,5 @@
+// Unit tests of src/lifecycle/classify.cpp: one or more known-answer cases
+// for each stage and maintenance rule of docs/lifecycle.md.
 #include "mlv/lifecycle/history.hpp"
 
 #include "support/lifecycle_artifacts.hpp"
@@ -126,24 +128,6 @@ HistoryContext llama_context() {
 }
 
 } // namespace
-
-TEST_CASE("stage names round trip") {
-    for (Stage stage : all_stages()) {
-        CHECK(parse_stage(to_string(stage)) == stage);
-    }
-    CHECK(parse_stage("fine-tuning") == Stage::fine_tuning);
-    CHECK_FALSE(parse_stage("retraining").has_value());
-    CHECK(stage_priority().size() == all_stages().size());
-}
-
-TEST_CASE("fix words in messages") {
-    CHECK(message_names_fix("Fix model links"));
-    CHECK(message_names_fix("correct the eos id"));
-    CHECK(message_names_fix("typo"));
-    CHECK_FALSE(message_names_fix("Update config.json"));
-    CHECK_FALSE(message_names_fix("prefix handling")); // whole words only
-    CHECK_FALSE(message_names_fix("Upload tokenizer"));
-}
 
 TEST_CASE("initial import of an empty repository") {
     HistoryContext context;
@@ -485,62 +469,228 @@ TEST_CASE("empty commit evidence") {
     CHECK(result.summary == "no file changes");
 }
 
-TEST_CASE("sessions by author and gap") {
-    std::vector<git::CommitInfo> commits = {
-        commit_with("a", 0),
-        commit_with("b", 1800),
-        commit_with("c", 1800 + 3600),
-        commit_with("d", 1800 + 3601 + 3600),
-        commit_with("e", 1800 + 3601 + 3700, "b@example.com"),
-        commit_with("f", 1800 + 3601 + 3800, "B@Example.com"),
-    };
-    CHECK(assign_sessions(commits) == std::vector<int>{1, 1, 1, 2, 3, 3});
-    CHECK(assign_sessions(commits, 60) == std::vector<int>{1, 2, 3, 4, 5, 6});
+namespace {
+
+Artifact safetensors(const std::string& path,
+                     const std::vector<std::pair<std::string, std::vector<uint64_t>>>& tensors,
+                     const std::string& seed, const std::string& dtype = "F32") {
+    return make_artifact(path, Role::weights, Format::safetensors, seed,
+                         test::make_header(tensors, dtype));
 }
 
-TEST_CASE("empty commits inherit in session") {
-    std::vector<CommitRecord> records(4);
-    records[0].stage = Stage::initial_import;
-    records[0].session = 1;
-    records[0].changes.resize(1);
-    records[0].commit.id = std::string(40, 'a');
-    records[1].session = 1; // empty
-    records[2].session = 1; // empty
-    records[3].session = 2; // empty, new session
-    inherit_empty_commits(records);
-    CHECK(records[1].stage == Stage::initial_import);
-    CHECK(records[2].stage == Stage::initial_import);
-    CHECK(records[3].stage == Stage::maintenance);
+Artifact text_file(const std::string& path, Role role, const std::string& seed) {
+    return make_artifact(path, role, Format::text, seed);
 }
 
-TEST_CASE("phases end at last weights change") {
-    std::vector<CommitRecord> records(5);
-    records[0].stage = Stage::initial_import;
-    records[1].stage = Stage::documentation;
-    records[2].stage = Stage::tokenizer;
-    records[2].secondary_stages = {Stage::conversion};
-    records[3].stage = Stage::documentation;
-    records[4].stage = Stage::configuration;
-    auto phases = split_phases(records);
-    REQUIRE(phases.development_end.has_value());
-    CHECK(*phases.development_end == 2);
-    CHECK(phases.maintenance_begin == 3);
-
-    std::vector<CommitRecord> docs_only(2);
-    docs_only[0].stage = Stage::documentation;
-    docs_only[1].stage = Stage::documentation;
-    auto none = split_phases(docs_only);
-    CHECK_FALSE(none.development_end.has_value());
-    CHECK(none.maintenance_begin == 0);
+git::CommitInfo upload_commit(int64_t time) {
+    return commit_with("Upload model-00001-of-00002.safetensors with huggingface_hub", time);
 }
 
-TEST_CASE("summary of many files") {
-    std::vector<FileChange> changes;
-    for (int i = 1; i <= 4; ++i) {
-        changes.push_back(test::added(test::make_lfs_weights(
-            "model-0000" + std::to_string(i) + "-of-00004.safetensors", "s" + std::to_string(i))));
-    }
-    changes.push_back(test::added(config_artifact({{"a", 1}}, "c")));
+// Classifies `changes` with the given commit time, after advance() has
+// recorded the context's shard uploads at `upload_time` in session 1.
+Classification classify_at(const std::vector<FileChange>& changes, HistoryContext& context,
+                           int64_t time, int session) {
     auto diff = diff_change_set(changes);
-    CHECK(summarize_changes(changes, diff) == "5 files: 4 weights added, 1 config added");
+    return classify_commit(upload_commit(time), session, changes, diff, context);
+}
+
+HistoryContext uploaded_context(int64_t upload_time) {
+    auto context = llama_context();
+    std::vector<FileChange> uploads;
+    for (const auto& path :
+         {"model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"}) {
+        uploads.push_back(test::added(context.tree.at(path)));
+    }
+    Classification imported;
+    imported.stage = Stage::initial_import;
+    advance(context, 1, imported, uploads, diff_change_set(uploads), {}, upload_time);
+    return context;
+}
+
+constexpr int64_t hour = 60 * 60;
+
+} // namespace
+
+TEST_CASE("reshaped tensor is architecture") {
+    auto context = llama_context();
+    auto before = safetensors("model.safetensors", {{"embed", {32000, 8}}}, "w1");
+    auto after = safetensors("model.safetensors", {{"embed", {32006, 8}}}, "w2");
+    context.tree["model.safetensors"] = before;
+    auto result = classify({test::modified(before, after)}, context);
+    CHECK(result.stage == Stage::architecture);
+    CHECK(has_evidence(result, "tensors added, removed or reshaped"));
+}
+
+TEST_CASE("added tensor is architecture") {
+    auto context = llama_context();
+    auto before = safetensors("model.safetensors", {{"a", {2}}}, "w1");
+    auto after = safetensors("model.safetensors", {{"a", {2}}, {"b", {2}}}, "w2");
+    CHECK(classify({test::modified(before, after)}, context).stage == Stage::architecture);
+}
+
+TEST_CASE("index with new tensor names") {
+    auto context = llama_context();
+    auto before = context.tree["model.safetensors.index.json"];
+    auto map = llama_map(2);
+    map.emplace_back("lm_head.weight", "model-00002-of-00002.safetensors");
+    auto after = make_artifact("model.safetensors.index.json", Role::weights, Format::shard_index,
+                               "idx2", test::make_index(map, 1100));
+    CHECK(classify({test::modified(before, after)}, context).stage == Stage::architecture);
+}
+
+TEST_CASE("model code is architecture") {
+    auto result =
+        classify({test::added(text_file("modeling_custom.py", Role::other, "m"))}, llama_context());
+    CHECK(result.stage == Stage::architecture);
+    CHECK(has_evidence(result, "model code modeling_custom.py"));
+}
+
+TEST_CASE("tokenizer code is tokenizer") {
+    auto result = classify({test::added(text_file("tokenization_custom.py", Role::other, "t"))},
+                           llama_context());
+    CHECK(result.stage == Stage::tokenizer);
+}
+
+TEST_CASE("retyped tensors are conversion") {
+    auto context = llama_context();
+    auto before = safetensors("model.safetensors", {{"a", {4}}, {"b", {4}}}, "w1", "F32");
+    auto after = safetensors("model.safetensors", {{"a", {4}}, {"b", {4}}}, "w2", "F16");
+    auto result = classify({test::modified(before, after)}, context);
+    CHECK(result.stage == Stage::conversion);
+    CHECK(result.maintenance == Maintenance::adaptive);
+    CHECK(has_evidence(result, "tensors retyped (F32 -> F16)"));
+}
+
+TEST_CASE("new format beside weights") {
+    auto context = llama_context();
+    auto result =
+        classify({test::added(test::make_lfs_weights("model.gguf", "gguf"))}, context, "Add GGUF");
+    CHECK(result.stage == Stage::conversion);
+    CHECK(result.maintenance == Maintenance::adaptive);
+}
+
+TEST_CASE("training arguments are training") {
+    auto args = make_artifact("training_args.bin", Role::training, Format::training_args, "ta");
+    CHECK(classify({test::added(args)}, llama_context()).stage == Stage::training);
+}
+
+TEST_CASE("model index is evaluation") {
+    Texts texts;
+    auto context = llama_context();
+    auto before = texts.readme("---\nlicense: mit\n---\n# Model\n");
+    auto after =
+        texts.readme("---\nlicense: mit\nmodel-index:\n- name: m\n  results: []\n---\n# Model\n");
+    auto result = classify({test::modified(before, after)}, context, "Update", 1, &texts);
+    CHECK(result.stage == Stage::evaluation);
+}
+
+TEST_CASE("preprocessor config is configuration") {
+    auto before =
+        make_artifact("preprocessor_config.json", Role::config, Format::preprocessor_config, "p1");
+    auto after =
+        make_artifact("preprocessor_config.json", Role::config, Format::preprocessor_config, "p2");
+    CHECK(classify({test::modified(before, after)}, llama_context()).stage == Stage::configuration);
+}
+
+TEST_CASE("licence file is adaptive maintenance") {
+    auto result = classify({test::added(text_file("LICENSE", Role::docs, "l"))}, llama_context());
+    CHECK(result.stage == Stage::maintenance);
+    CHECK(result.maintenance == Maintenance::adaptive);
+
+    // In a new repository the licence is part of its creation.
+    auto first = classify({test::added(text_file("LICENSE", Role::docs, "l"))}, HistoryContext{});
+    CHECK(first.maintenance == Maintenance::perfective);
+}
+
+TEST_CASE("library name is adaptive") {
+    Texts texts;
+    auto before = texts.readme("---\nlicense: mit\n---\n# Model\n");
+    auto after = texts.readme("---\nlicense: mit\nlibrary_name: transformers\n---\n# Model\n");
+    auto result = classify({test::modified(before, after)}, llama_context(), "Update", 1, &texts);
+    CHECK(result.stage == Stage::documentation);
+    CHECK(result.maintenance == Maintenance::adaptive);
+}
+
+TEST_CASE("pure rename is maintenance") {
+    auto before = text_file("notes.txt", Role::docs, "same");
+    auto after = text_file("docs/notes.txt", Role::docs, "same");
+    FileChange change = test::modified(before, after);
+    change.kind = git::ChangeKind::renamed;
+    CHECK(classify({change}, llama_context()).stage == Stage::maintenance);
+}
+
+TEST_CASE("import with fix message is corrective") {
+    auto result = classify({test::added(config_artifact({{"vocab_size", 3}}, "c"))},
+                           HistoryContext{}, "Fix upload of the model");
+    CHECK(result.stage == Stage::initial_import);
+    CHECK(result.maintenance == Maintenance::corrective);
+}
+
+TEST_CASE("redone upload is corrective") {
+    auto context = uploaded_context(0);
+    auto change = test::modified(context.tree["model-00001-of-00002.safetensors"],
+                                 test::make_lfs_weights("model-00001-of-00002.safetensors", "v2"));
+    auto result = classify_at({change}, context, 15 * hour, 2);
+    CHECK(result.stage == Stage::training);
+    CHECK(result.maintenance == Maintenance::corrective);
+    CHECK(result.redoes_upload);
+    CHECK(has_evidence(result, "gets new content 15 h after its upload in session 1"));
+}
+
+TEST_CASE("redone upload needs a later session") {
+    auto context = uploaded_context(0);
+    auto change = test::modified(context.tree["model-00001-of-00002.safetensors"],
+                                 test::make_lfs_weights("model-00001-of-00002.safetensors", "v2"));
+    auto result = classify_at({change}, context, hour, 1);
+    CHECK(result.maintenance == Maintenance::perfective);
+    CHECK_FALSE(result.redoes_upload);
+}
+
+TEST_CASE("redone upload needs the window") {
+    auto context = uploaded_context(0);
+    auto change = test::modified(context.tree["model-00001-of-00002.safetensors"],
+                                 test::make_lfs_weights("model-00001-of-00002.safetensors", "v2"));
+    auto result = classify_at({change}, context, redo_upload_window_seconds + 1, 2);
+    CHECK(result.maintenance == Maintenance::perfective);
+}
+
+TEST_CASE("redone upload without training progress") {
+    auto context = uploaded_context(0);
+    formats::TrainerState old_state;
+    old_state.global_step = 100;
+    formats::TrainerState new_state;
+    new_state.global_step = 200;
+    std::vector<FileChange> changes = {
+        test::modified(context.tree["model-00001-of-00002.safetensors"],
+                       test::make_lfs_weights("model-00001-of-00002.safetensors", "v2")),
+        test::modified(make_artifact("trainer_state.json", Role::training, Format::trainer_state,
+                                     "s1", old_state),
+                       make_artifact("trainer_state.json", Role::training, Format::trainer_state,
+                                     "s2", new_state)),
+    };
+    CHECK(classify_at(changes, context, hour * 2, 2).maintenance == Maintenance::perfective);
+}
+
+TEST_CASE("redo session model files") {
+    auto context = uploaded_context(0);
+    context.redo_session = 2;
+    auto before = context.tree["config.json"];
+    auto after = config_artifact({{"vocab_size", 32006}}, "cfg2");
+    auto result = classify_at({test::modified(before, after)}, context, 16 * hour, 2);
+    CHECK(result.maintenance == Maintenance::corrective);
+    CHECK(has_evidence(result, "changes in the session that redoes the weights upload"));
+
+    // Documentation in that session is not part of the repair.
+    Texts texts;
+    auto readme = classify({test::modified(texts.readme("# A\n"), texts.readme("# B\n"))}, context,
+                           "Update README.md", 2, &texts);
+    CHECK(readme.maintenance == Maintenance::perfective);
+}
+
+TEST_CASE("advance records weights uploads") {
+    auto context = uploaded_context(42);
+    REQUIRE(context.weights_uploads.count("model-00001-of-00002.safetensors") == 1);
+    CHECK(context.weights_uploads["model-00001-of-00002.safetensors"].time == 42);
+    CHECK(context.weights_uploads["model-00001-of-00002.safetensors"].session == 1);
+    CHECK(context.weights_uploads.count("model.safetensors.index.json") == 0);
 }
