@@ -88,6 +88,18 @@ expect_output "rejected by git-mlv's pre-push hook"
 pass "push of an LFS pointer without its object is rejected"
 
 git reset -q --hard HEAD~1
+
+# A commit that skipped the pre-commit hook is still checked on push.
+printf '{"<pad>": 32000, "<sep>": 32001}\n' >added_tokens.json
+git add added_tokens.json
+expect_success git commit -q --no-verify -m "Add a token beyond the vocabulary, unchecked"
+expect_failure git push origin main
+expect_output "vocab-token-out-of-range"
+expect_output "rejected by git-mlv's pre-push hook"
+[ "$(git -C "$remote" rev-parse main)" = "$(git rev-parse HEAD~1)" ] || fail "a rejected push updated the remote"
+git reset -q --hard HEAD~1
+pass "push of a commit made with --no-verify is checked and rejected"
+
 # (c) core.hooksPath, relative to the top of the working tree
 hooks_repo="$work/hooks-path"
 new_repo "$hooks_repo"
