@@ -243,8 +243,10 @@ bool is_input_embedding(std::string_view name) {
     if (belongs_to_other_modality(name)) {
         return false;
     }
-    for (std::string_view suffix : {"embed_tokens.weight", "wte.weight", "word_embeddings.weight",
-                                    "tok_embeddings.weight", "token_embd.weight"}) {
+    // GPT-NeoX and Pythia call theirs embed_in.
+    for (std::string_view suffix :
+         {"embed_tokens.weight", "wte.weight", "word_embeddings.weight", "tok_embeddings.weight",
+          "token_embd.weight", "embed_in.weight"}) {
         if (has_component_suffix(name, suffix)) {
             return true;
         }
@@ -259,8 +261,11 @@ bool is_output_head(std::string_view name) {
     }
     // "output.weight" is the GGUF name; as a suffix it would also match
     // layer-internal projections.
+    // ChatGLM names its head output_layer, early Phi models lm_head.linear.
     return name == "output.weight" || has_component_suffix(name, "lm_head.weight") ||
-           has_component_suffix(name, "embed_out.weight");
+           has_component_suffix(name, "embed_out.weight") ||
+           has_component_suffix(name, "output_layer.weight") ||
+           has_component_suffix(name, "lm_head.linear.weight");
 }
 
 std::optional<uint64_t> row_count(const formats::TensorInfo& info) {

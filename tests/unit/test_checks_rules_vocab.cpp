@@ -260,3 +260,33 @@ TEST_CASE("vocab: directories are separate models") {
         .add("tokenizer.json", Format::tokenizer_json, tokenizer_json(32000, {}));
     CHECK(with_rule(check(state.snapshot()), "vocab-token-out-of-range").empty());
 }
+
+TEST_CASE("vocab: embedding and head names of other families") {
+    // Each family's input embedding and output head, with a head one row
+    // short of vocab_size: the mismatch is found only when both are named.
+    struct Names {
+        const char* embedding;
+        const char* head;
+    };
+    for (auto [embedding, head] :
+         {Names{"model.embed_tokens.weight", "lm_head.weight"},
+          Names{"gpt_neox.embed_in.weight", "embed_out.weight"},
+          Names{"transformer.wte.weight", "lm_head.weight"},
+          Names{"transformer.word_embeddings.weight", "lm_head.weight"},
+          Names{"transformer.embedding.word_embeddings.weight", "transformer.output_layer.weight"},
+          Names{"transformer.embd.wte.weight", "lm_head.linear.weight"},
+          Names{"model.tok_embeddings.weight", "output.weight"},
+          Names{"shared.weight", "lm_head.weight"},
+          Names{"language_model.model.embed_tokens.weight", "language_model.lm_head.weight"}}) {
+        CAPTURE(embedding);
+        SnapshotBuilder state;
+        state.add("config.json", Format::model_config, llama_config(1000))
+            .add("model.safetensors", Format::safetensors,
+                 mlv::test::safetensors(
+                     {tensor(embedding, "F16", {1000, 64}), tensor(head, "F16", {999, 64})}));
+        auto findings = with_rule(check(state.snapshot()), "vocab-size-mismatch");
+        REQUIRE(findings.size() == 1);
+        CHECK(findings[0].message.find(head) != std::string::npos);
+        CHECK(with_rule(check(state.snapshot()), "output-head-missing").empty());
+    }
+}
