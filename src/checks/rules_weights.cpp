@@ -258,6 +258,13 @@ void check_gguf_shapes(const WeightSet& set, Findings& out) {
             "convert the model again", {{"width", tensor.info->shape[1]}, {"expected", *width}}));
     }
 
+    // A file split by gguf-split holds only some of the blocks; the others
+    // are in the files that its split.count names.
+    auto split = gguf.metadata.find("split.count");
+    if (split != gguf.metadata.end() && json_to_int(split->second).value_or(1) > 1) {
+        return;
+    }
+
     auto blocks = key("block_count");
     auto groups = layer_indexes(set);
     auto found = groups.find("blk.");

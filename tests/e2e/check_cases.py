@@ -182,6 +182,32 @@ def gguf_only_repository_in_subfolder(repo):
 
 
 @case
+def gguf_split_files(repo):
+    # gguf-split spreads the blocks over files; only the first has the
+    # vocabulary. Neither file alone has every block.
+    meta = {"general.architecture": "llama", "llama.embedding_length": 8,
+            "llama.block_count": 4, "split.no": 0, "split.count": 2, "split.tensors.count": 5,
+            "tokenizer.ggml.model": "llama",
+            "tokenizer.ggml.tokens": [f"t{i}" for i in range(100)]}
+    save_gguf(repo.root, "model-00001-of-00002.gguf", meta,
+              [("token_embd.weight", [100, 8]), ("blk.0.attn_q.weight", [8, 8]),
+               ("blk.1.attn_q.weight", [8, 8])])
+    save_gguf(repo.root, "model-00002-of-00002.gguf",
+              {"split.no": 1, "split.count": 2, "split.tensors.count": 5},
+              [("blk.2.attn_q.weight", [8, 8]), ("blk.3.attn_q.weight", [8, 8])])
+    repo.check()
+    repo.expect_no_errors()
+
+    # The first file still has its vocabulary checked against token_embd.
+    meta["tokenizer.ggml.tokens"] = [f"t{i}" for i in range(101)]
+    save_gguf(repo.root, "model-00001-of-00002.gguf", meta,
+              [("token_embd.weight", [100, 8]), ("blk.0.attn_q.weight", [8, 8]),
+               ("blk.1.attn_q.weight", [8, 8])])
+    repo.check()
+    repo.expect("vocab-size-mismatch", "model-00001-of-00002.gguf")
+
+
+@case
 def gguf_special_id_beyond_tokens(repo):
     gguf_model(repo, 100, 100)
     save_gguf(repo.root, "model.gguf", {
