@@ -191,6 +191,56 @@ void classify(ModelDirectory& directory, const Artifact& artifact) {
     add_token_source(directory, artifact);
 }
 
+// "a/text_encoder_2/" -> "a/tokenizer_2/"; empty when `directory` is not a
+// diffusers text encoder folder.
+std::string diffusers_tokenizer_of(const std::string& directory) {
+    if (directory.empty()) {
+        return {};
+    }
+    std::string_view trimmed(directory.data(), directory.size() - 1);
+    auto slash = trimmed.rfind('/');
+    std::string parent(slash == std::string_view::npos ? "" : trimmed.substr(0, slash + 1));
+    std::string_view name = slash == std::string_view::npos ? trimmed : trimmed.substr(slash + 1);
+
+    constexpr std::string_view prefix = "text_encoder";
+    if (name.substr(0, prefix.size()) != prefix) {
+        return {};
+    }
+    std::string_view suffix = name.substr(prefix.size()); // "" or "_2"
+    if (!suffix.empty() && (suffix.size() < 2 || suffix[0] != '_' ||
+                            suffix.find_first_not_of("0123456789", 1) != std::string_view::npos)) {
+        return {};
+    }
+    return parent + "tokenizer" + std::string(suffix) + "/";
+}
+
+// A diffusers pipeline (model_index.json at its top) keeps each text
+// encoder's tokenizer in a sibling folder: text_encoder/ reads tokenizer/,
+// text_encoder_2/ reads tokenizer_2/. The encoder's view gets the sibling's
+// token ids, so that the vocabulary rules compare them with its vocab_size
+// and embedding. Named special tokens stay with the tokenizer folder.
+void add_diffusers_tokenizers(std::map<std::string, ModelDirectory>& by_directory) {
+    for (auto& [name, directory] : by_directory) {
+        std::string tokenizer = diffusers_tokenizer_of(name);
+        if (tokenizer.empty() || !directory.token_sources.empty()) {
+            continue;
+        }
+        auto sibling = by_directory.find(tokenizer);
+        auto pipeline = by_directory.find(directory_of(name.substr(0, name.size() - 1)));
+        if (sibling == by_directory.end() || pipeline == by_directory.end()) {
+            continue;
+        }
+        bool has_model_index =
+            std::any_of(pipeline->second.artifacts.begin(), pipeline->second.artifacts.end(),
+                        [](const Artifact* artifact) {
+                            return file_name_of(artifact->path) == "model_index.json";
+                        });
+        if (has_model_index) {
+            directory.token_sources = sibling->second.token_sources;
+        }
+    }
+}
+
 } // namespace
 
 std::vector<ModelDirectory> model_directories(const artifacts::Snapshot& state) {
@@ -201,6 +251,8 @@ std::vector<ModelDirectory> model_directories(const artifacts::Snapshot& state) 
         directory.artifacts.push_back(&artifact);
         classify(directory, artifact);
     }
+
+    add_diffusers_tokenizers(by_directory);
 
     std::vector<ModelDirectory> out;
     for (auto& [name, directory] : by_directory) {
@@ -243,10 +295,11 @@ bool is_input_embedding(std::string_view name) {
     if (belongs_to_other_modality(name)) {
         return false;
     }
-    // GPT-NeoX and Pythia call theirs embed_in.
+    // GPT-NeoX and Pythia call theirs embed_in, CLIP's text model
+    // token_embedding.
     for (std::string_view suffix :
          {"embed_tokens.weight", "wte.weight", "word_embeddings.weight", "tok_embeddings.weight",
-          "token_embd.weight", "embed_in.weight"}) {
+          "token_embd.weight", "embed_in.weight", "token_embedding.weight"}) {
         if (has_component_suffix(name, suffix)) {
             return true;
         }

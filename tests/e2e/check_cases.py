@@ -658,6 +658,43 @@ def nested_text_config(repo):
 
 
 @case
+def diffusers_text_encoders(repo):
+    # A diffusers pipeline keeps each text encoder's tokenizer in a sibling
+    # folder; the encoder's vocab_size and embedding bound those ids.
+    save_json(repo.root, "model_index.json", {"_class_name": "StableDiffusionXLPipeline",
+                                              "text_encoder": ["transformers", "CLIPTextModel"],
+                                              "tokenizer": ["transformers", "CLIPTokenizer"]})
+    for suffix in ("", "_2"):
+        save_json(repo.root, f"text_encoder{suffix}/config.json", {
+            "architectures": ["CLIPTextModel"], "model_type": "clip_text_model",
+            "vocab_size": 100, "hidden_size": 8, "num_hidden_layers": 1,
+            "bos_token_id": 0, "eos_token_id": 2, "pad_token_id": 1})
+        save_safetensors(repo.root, f"text_encoder{suffix}/model.safetensors", [
+            ("text_model.embeddings.token_embedding.weight", [100, 8]),
+            ("text_model.embeddings.position_embedding.weight", [77, 8]),
+            ("text_model.encoder.layers.0.mlp.fc1.weight", [16, 8])])
+        vocab = {f"w{i}": i for i in range(98)}
+        vocab.update({"<|startoftext|>": 98, "<|endoftext|>": 99})
+        save_json(repo.root, f"tokenizer{suffix}/vocab.json", vocab)
+        save_text(repo.root, f"tokenizer{suffix}/merges.txt", "#version: 0.2\n")
+        save_json(repo.root, f"tokenizer{suffix}/special_tokens_map.json",
+                  {"bos_token": "<|startoftext|>", "eos_token": "<|endoftext|>"})
+    repo.check()
+    repo.expect_no_errors()
+
+    save_json(repo.root, "tokenizer_2/added_tokens.json", {"<concept>": 100})
+    repo.check()
+    repo.expect("vocab-token-out-of-range", "tokenizer_2/added_tokens.json",
+                "vocab_size in 'text_encoder_2/config.json'")
+    assert not repo.matching("vocab-token-out-of-range", "text_encoder/config.json")
+
+    # Without model_index.json the folders are unrelated.
+    os.remove(os.path.join(repo.root, "model_index.json"))
+    repo.check()
+    repo.expect_none("vocab-token-out-of-range")
+
+
+@case
 def adapter_repository(repo):
     # A PEFT adapter: adapter_config.json, adapter weights and the tokenizer,
     # no config.json. Nothing is wrong.
