@@ -115,3 +115,16 @@ TEST_CASE("integrity: invalid generation config") {
     // The other rules still run.
     CHECK(with_rule(findings, "vocab-token-out-of-range").size() == 1);
 }
+
+TEST_CASE("integrity: failed content guess is no finding") {
+    // An unknown name whose zip content was tried as a checkpoint (a NumPy
+    // .npz) is not invalid; a name that says checkpoint is.
+    const std::string error = "zip archive has no '<prefix>/data.pkl' entry";
+    SnapshotBuilder state;
+    state.add_invalid("tests/arrays.npz", Format::pytorch, error)
+        .add_invalid("weights", Format::pytorch, error)
+        .add_invalid("pytorch_model.bin", Format::pytorch, error);
+    auto invalid = with_rule(mlv::test::check(state.snapshot()), "file-invalid");
+    REQUIRE(invalid.size() == 1);
+    CHECK(invalid[0].paths.front() == "pytorch_model.bin");
+}
