@@ -369,7 +369,9 @@ void check_index(const ModelDirectory& directory, const Artifact& index_file,
     }
 
     // Shard files present with another -of-N than the index's, as after
-    // re-sharding without updating the index.
+    // re-sharding without updating the index. When every shard the index
+    // names is present, the model loads, and shard-unreferenced reports the
+    // leftovers as a warning.
     std::string extension = index_extension(detail::file_name_of(index_path));
     std::map<uint32_t, uint64_t> present_counts;
     for (const auto& [path, artifact] : present) {
@@ -378,7 +380,7 @@ void check_index(const ModelDirectory& directory, const Artifact& index_file,
             present_counts[number->count] += 1;
         }
     }
-    if (counts.size() == 1 && !present_counts.empty()) {
+    if (counts.size() == 1 && !present_counts.empty() && !missing.empty()) {
         auto [other, files] = *present_counts.rbegin();
         out.push_back(make_finding(
             "shard-count-mismatch", {index_path},

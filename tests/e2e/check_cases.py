@@ -487,6 +487,18 @@ def index_names_fewer_shards_than_present(repo):
 
 
 @case
+def leftover_shards_after_resharding(repo):
+    # Re-sharded from three files to two, with the old files still present:
+    # the model loads, so the leftovers are a warning and nothing else.
+    save_sharded(repo.root, many_tensors(6), 3)
+    save_sharded(repo.root, many_tensors(6), 2)
+    repo.check()
+    repo.expect_no_errors()
+    repo.expect("shard-unreferenced", "model-00003-of-00003.safetensors", severity="warning")
+    repo.expect_none("shard-count-mismatch")
+
+
+@case
 def renamed_shard(repo):
     save_sharded(repo.root, many_tensors(4), 2)
     os.rename(os.path.join(repo.root, "model-00002-of-00002.safetensors"),
