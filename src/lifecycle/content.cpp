@@ -80,6 +80,37 @@ namespace mlv::lifecycle {
 
 namespace {
 
+// Pairs each deleted file with an added file of the same content id into one
+// rename, as git diff does for exact renames; ties go by path order.
+void detect_renames(std::map<std::string, FileChange>& changes) {
+    std::map<std::string, std::vector<std::string>> added_by_oid;
+    for (const auto& [path, change] : changes) {
+        if (change.kind == git::ChangeKind::added && !change.after->oid.empty()) {
+            added_by_oid[change.after->oid].push_back(path);
+        }
+    }
+
+    std::vector<std::string> renamed_from;
+    for (auto& [path, change] : changes) {
+        if (change.kind != git::ChangeKind::deleted || change.before->oid.empty()) {
+            continue;
+        }
+        auto candidates = added_by_oid.find(change.before->oid);
+        if (candidates == added_by_oid.end() || candidates->second.empty()) {
+            continue;
+        }
+        FileChange& added = changes.at(candidates->second.front());
+        candidates->second.erase(candidates->second.begin());
+        added.kind = git::ChangeKind::renamed;
+        added.old_path = path;
+        added.before = change.before;
+        renamed_from.push_back(path);
+    }
+    for (const auto& path : renamed_from) {
+        changes.erase(path);
+    }
+}
+
 std::vector<FileChange> pair_snapshots(const artifacts::Snapshot& before,
                                        const artifacts::Snapshot& after,
                                        const std::set<std::string>* tracked) {
@@ -107,6 +138,8 @@ std::vector<FileChange> pair_snapshots(const artifacts::Snapshot& before,
     for (const auto& [path, artifact] : old_by_path) {
         changes[path] = FileChange{git::ChangeKind::deleted, path, path, *artifact, std::nullopt};
     }
+    detect_renames(changes);
+
     std::vector<FileChange> out;
     out.reserve(changes.size());
     for (auto& [path, change] : changes) {

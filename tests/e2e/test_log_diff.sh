@@ -216,3 +216,70 @@ expect_status 128 log
 cd "$work"
 expect_status 128 log
 pass "usage errors exit 129, Git errors 128"
+
+# Renames, format conversion and LFS pointers -------------------------------
+# Writes a GGUF v3 file with the tensors of write_weights, embed [rows, 4]
+# and norm [4], both F32 (GGUF lists dimensions innermost first):
+# write_gguf <path> <rows>.
+write_gguf() {
+    python3 - "$@" <<'PYTHON'
+import struct
+import sys
+
+path, rows = sys.argv[1], int(sys.argv[2])
+embed = rows * 4 * 4
+info = struct.pack("<Q", 5) + b"embed" + struct.pack("<I", 2)
+info += struct.pack("<QQ", 4, rows) + struct.pack("<IQ", 0, 0)  # F32 at offset 0
+info += struct.pack("<Q", 4) + b"norm" + struct.pack("<I", 1)
+info += struct.pack("<Q", 4) + struct.pack("<IQ", 0, embed)
+head = b"GGUF" + struct.pack("<IQQ", 3, 2, 0) + info
+head += b"\0" * (-len(head) % 32)
+with open(path, "wb") as f:
+    f.write(head + bytes(embed + 16))
+PYTHON
+}
+
+repo=$work/convert
+git init -q -b main "$repo"
+cd "$repo"
+git config user.name "Lifecycle Test"
+git config user.email "lifecycle@example.com"
+write_config 12
+write_weights model.safetensors 12 0
+commit "Initial import"
+
+git mv model.safetensors weights.safetensors
+"$GIT_MLV" diff --cached >"$work/diff"
+expect_line "$work/diff" "R weights.safetensors (from model.safetensors) [weights]"
+"$GIT_MLV" diff HEAD >"$work/diff"
+expect_line "$work/diff" "R weights.safetensors (from model.safetensors) [weights]"
+commit "Rename the weights"
+"$GIT_MLV" diff HEAD~1 >"$work/diff"
+expect_line "$work/diff" "renamed from model.safetensors, content unchanged"
+"$GIT_MLV" log --json >"$work/log.json"
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["commits"]; assert c[1]["stage"]=="maintenance", c[1]' \
+    "$work/log.json" || fail "a pure rename is not maintenance"
+pass "diff shows renames against the index, the work tree and commits"
+
+git rm -q weights.safetensors
+write_gguf model.gguf 12
+commit "Convert to GGUF"
+"$GIT_MLV" diff HEAD~1 HEAD >"$work/diff"
+expect_line "$work/diff" "replaced by 1 gguf file(s) with the same 2 tensors"
+"$GIT_MLV" log --json >"$work/log.json"
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["commits"]; assert c[-1]["stage"]=="conversion" and c[-1]["maintenance"]=="adaptive", c[-1]' \
+    "$work/log.json" || fail "safetensors to GGUF is not an adaptive conversion"
+pass "diff and log report a format conversion with the same tensors"
+
+git lfs install --local >/dev/null
+git lfs track "*.safetensors" >/dev/null
+write_weights model.safetensors 12 3
+commit "Upload safetensors through LFS"
+write_weights model.safetensors 12 4
+commit "Upload new values"
+"$GIT_MLV" diff HEAD~1 HEAD >"$work/diff"
+expect_line "$work/diff" "values_changed embed"
+rm -rf .git/lfs/objects
+"$GIT_MLV" diff HEAD~1 HEAD >"$work/diff"
+expect_line "$work/diff" "tensor detail needs the LFS objects"
+pass "diff compares tensors with LFS objects and says when they are missing"

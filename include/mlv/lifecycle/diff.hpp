@@ -223,6 +223,7 @@ FileDiff diff_file(const FileChange& change, const DiffOptions& options = {},
 
 // Pairs the artifacts of two snapshots by path: a change for every path
 // whose content id differs or that exists on one side only, in path order.
+// A deleted and an added file with the same content id become one rename.
 // When `tracked_only` is set, paths only `after` has are left out unless
 // `tracked` contains them (git diff shows no untracked files).
 std::vector<FileChange> changes_between(const artifacts::Snapshot& before,
