@@ -64,6 +64,8 @@ Description validate_json(Format format, const ByteSource& source) {
     });
 }
 
+Description describe_unchecked(Format format, const ByteSource& source);
+
 } // namespace
 
 Format detect_format(std::string_view path, std::string_view first_bytes) {
@@ -89,6 +91,23 @@ Format detect_format_from(Format by_name, std::string_view first_bytes) {
 }
 
 Description describe(Format format, const ByteSource& source) {
+    // Readers return their errors. An exception that escapes one (a JSON
+    // value of a type the reader did not expect) is a reader bug, but the
+    // file is untrusted input, so it still ends as a one-line error.
+    try {
+        return describe_unchecked(format, source);
+    } catch (const std::exception& error) {
+        trace::log("artifacts", std::string("reader raised: ") + error.what());
+        Description description;
+        description.format = format;
+        description.error = std::string("cannot parse: ") + error.what();
+        return description;
+    }
+}
+
+namespace {
+
+Description describe_unchecked(Format format, const ByteSource& source) {
     using namespace formats;
     switch (format) {
     case Format::safetensors:
@@ -153,5 +172,7 @@ Description describe(Format format, const ByteSource& source) {
     description.format = format;
     return description;
 }
+
+} // namespace
 
 } // namespace mlv::artifacts

@@ -3,6 +3,7 @@
 #include "mlv/formats/lfs_pointer.hpp"
 #include "mlv/util/file.hpp"
 #include "mlv/util/hash.hpp"
+#include "mlv/util/progress.hpp"
 #include "mlv/util/trace.hpp"
 
 #include <algorithm>
@@ -194,7 +195,8 @@ Result<Artifact> Loader::load_file(const std::string& path) {
             fresh.lfs = true;
         } else if (fresh.oid.empty()) {
             trace::log("artifacts", "hashing " + path);
-            auto digest = hash_file(full);
+            progress::Meter meter("hashing " + path, stat->size);
+            auto digest = hash_file(full, [&meter](uint64_t done) { meter.update(done); });
             if (!digest) {
                 return digest.error();
             }

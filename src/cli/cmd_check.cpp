@@ -108,6 +108,7 @@ void register_check(CLI::App& app, CommandContext& context) {
     command->add_flag("--list-rules", options->list_rules,
                       "List the rule ids with their default severity and exit");
     add_verbose_flag(*command);
+    add_progress_flags(*command);
 
     command->callback([options, &context] { context.exit_status = run_check_command(*options); });
 }

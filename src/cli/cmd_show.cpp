@@ -169,6 +169,7 @@ void register_show(CLI::App& app, CommandContext& context) {
     worktree->excludes(staged);
     command->add_flag("--json", options->json, "Write one JSON object with an 'artifacts' array");
     add_verbose_flag(*command);
+    add_progress_flags(*command);
     command->footer("Exit status: 0 when every artifact was read, 1 when a file is malformed,\n"
                     "128 on a Git or I/O error.");
     command->callback([options, &context] { context.exit_status = run_show(*options); });

@@ -127,6 +127,7 @@ void register_status(CLI::App& app, CommandContext& context) {
         "status", "Show what changed per artifact in the index and the working tree, in words");
     command->add_flag("--json", options->json, "Write one JSON object with a 'changes' array");
     add_verbose_flag(*command);
+    add_progress_flags(*command);
     command->footer("Exit status: 0, or 1 when a changed file is malformed, 128 on a Git error.");
     command->callback([options, &context] { context.exit_status = run_status(*options); });
 }

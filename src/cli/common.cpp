@@ -3,6 +3,7 @@
 #include "mlv/checks/config.hpp"
 #include "mlv/util/error.hpp"
 #include "mlv/util/file.hpp"
+#include "mlv/util/progress.hpp"
 #include "mlv/util/trace.hpp"
 
 #include <cstdio>
@@ -42,6 +43,15 @@ void add_verbose_flag(CLI::App& command) {
     command.add_flag_callback(
         "-v,--verbose", [] { trace::set_enabled(true); },
         "Print debug lines on stderr (same as GIT_MLV_TRACE=1)");
+}
+
+void add_progress_flags(CLI::App& command) {
+    auto* on = command.add_flag_callback(
+        "--progress", [] { progress::set_enabled(true); },
+        "Show progress on stderr while hashing large files, even when stderr is not a terminal");
+    auto* off = command.add_flag_callback(
+        "--no-progress", [] { progress::set_enabled(false); }, "Never show progress");
+    on->excludes(off);
 }
 
 void print_json(const Json& value) {

@@ -27,6 +27,10 @@ std::vector<artifacts::RolePattern> load_role_patterns(const git::Repository& re
 // Adds -v/--verbose, which turns on trace output, to a command.
 void add_verbose_flag(CLI::App& command);
 
+// Adds --progress and --no-progress, which force the progress meter on or off
+// (by default it is drawn only when stderr is a terminal), to a command.
+void add_progress_flags(CLI::App& command);
+
 // Writes `value` to stdout as indented JSON followed by a newline.
 void print_json(const Json& value);
 

@@ -265,7 +265,7 @@ Result<Json> parse_json_streaming(std::string_view text,
     StreamingFilter filter(containers);
     try {
         return Json::parse(text.begin(), text.end(), std::ref(filter));
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {
         // The plain parser fails at the same byte; let it word the message so
         // that every reader reports invalid JSON the same way.
         auto plain = parse_json(text);

@@ -138,9 +138,14 @@ std::optional<BlobRecord> Cache::blob(const std::string& blob_id) {
     }
     const Json& entry = *found;
     BlobRecord record;
-    record.oid = entry.value("oid", "");
-    record.size = entry.value("size", uint64_t{0});
-    record.lfs = entry.value("lfs", false);
+    try {
+        record.oid = entry.value("oid", "");
+        record.size = entry.value("size", uint64_t{0});
+        record.lfs = entry.value("lfs", false);
+    } catch (const Json::exception& error) {
+        trace::log("store", "ignoring cached blob " + blob_id + ": " + error.what());
+        return std::nullopt;
+    }
     if (record.oid.size() != 64) {
         return std::nullopt;
     }
@@ -161,16 +166,22 @@ std::optional<WorktreeRecord> Cache::worktree(const std::string& path, const Fil
     }
     const Json& entry = *found;
     WorktreeRecord record;
-    record.stat.size = entry.value("file_size", uint64_t{0});
-    record.stat.mtime_ns = entry.value("mtime_ns", int64_t{0});
-    record.stat.inode = entry.value("inode", uint64_t{0});
+    // A planted or damaged entry with values of the wrong type is a miss.
+    try {
+        record.stat.size = entry.value("file_size", uint64_t{0});
+        record.stat.mtime_ns = entry.value("mtime_ns", int64_t{0});
+        record.stat.inode = entry.value("inode", uint64_t{0});
+        record.oid = entry.value("oid", "");
+        record.xxh3 = entry.value("xxh3", "");
+        record.size = entry.value("size", uint64_t{0});
+        record.lfs = entry.value("lfs", false);
+    } catch (const Json::exception& error) {
+        trace::log("store", "ignoring cached stat of " + path + ": " + error.what());
+        return std::nullopt;
+    }
     if (!(record.stat == stat)) {
         return std::nullopt;
     }
-    record.oid = entry.value("oid", "");
-    record.xxh3 = entry.value("xxh3", "");
-    record.size = entry.value("size", uint64_t{0});
-    record.lfs = entry.value("lfs", false);
     if (record.oid.size() != 64) {
         return std::nullopt;
     }

@@ -84,7 +84,7 @@ ContentDigest hash_bytes(std::string_view bytes) {
     return hasher.finish();
 }
 
-Result<ContentDigest> hash_file(const std::string& path) {
+Result<ContentDigest> hash_file(const std::string& path, const HashProgress& on_progress) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         return make_error("cannot open '" + path + "': " + std::strerror(errno), 128);
@@ -93,6 +93,7 @@ Result<ContentDigest> hash_file(const std::string& path) {
 
     StreamHasher hasher;
     std::string buffer(1 << 20, '\0');
+    uint64_t done = 0;
     for (;;) {
         ssize_t n = ::read(fd, buffer.data(), buffer.size());
         if (n < 0 && errno == EINTR) {
@@ -107,6 +108,10 @@ Result<ContentDigest> hash_file(const std::string& path) {
             break;
         }
         hasher.update(std::string_view(buffer.data(), static_cast<size_t>(n)));
+        done += static_cast<uint64_t>(n);
+        if (on_progress) {
+            on_progress(done);
+        }
     }
     ::close(fd);
     return hasher.finish();

@@ -35,6 +35,18 @@ std::string reason_of(const nlohmann::json::parse_error& error) {
     return reason;
 }
 
+// Drops the "[json.exception.out_of_range.406] " prefix of nlohmann's
+// messages.
+std::string without_id(std::string message) {
+    if (message.rfind("[json.exception.", 0) == 0) {
+        size_t end = message.find("] ");
+        if (end != std::string::npos) {
+            message.erase(0, end + 2);
+        }
+    }
+    return message;
+}
+
 } // namespace
 
 Result<Json> parse_json(std::string_view text, JsonComments comments) {
@@ -47,6 +59,10 @@ Result<Json> parse_json(std::string_view text, JsonComments comments) {
         auto [line, column] = line_and_column(text, offset);
         return make_error("invalid JSON at line " + std::to_string(line) + ", column " +
                           std::to_string(column) + ": " + reason_of(error));
+    } catch (const nlohmann::json::exception& error) {
+        // A number too large for a double ("1e400") raises out_of_range,
+        // which carries no position.
+        return make_error("invalid JSON: " + without_id(error.what()));
     }
 }
 

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -46,8 +47,12 @@ class StreamHasher {
 // Hashes a whole buffer.
 ContentDigest hash_bytes(std::string_view bytes);
 
+// Called after each chunk with the number of bytes hashed so far.
+using HashProgress = std::function<void(uint64_t bytes_done)>;
+
 // Hashes a file while reading it in fixed-size chunks; memory use does not
-// grow with the file size.
-Result<ContentDigest> hash_file(const std::string& path);
+// grow with the file size. `on_progress`, when set, is called after each
+// chunk.
+Result<ContentDigest> hash_file(const std::string& path, const HashProgress& on_progress = {});
 
 } // namespace mlv

@@ -1,0 +1,122 @@
+#include "mlv/artifacts/inventory.hpp"
+
+#include "support/snapshot_builder.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace mlv;
+using namespace mlv::artifacts;
+using mlv::test::SnapshotBuilder;
+
+namespace {
+
+formats::ShardIndex two_shard_index(std::optional<uint64_t> total_size) {
+    formats::ShardIndex index;
+    index.total_size = total_size;
+    index.weight_map = {{"a", "model-00001-of-00002.safetensors"},
+                        {"b", "model-00001-of-00002.safetensors"},
+                        {"c", "model-00002-of-00002.safetensors"}};
+    index.shards = {"model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"};
+    return index;
+}
+
+formats::ModelConfig config_with_dtype(const std::string& dtype) {
+    formats::ModelConfig config;
+    config.model_type = "llama";
+    config.torch_dtype = dtype;
+    return config;
+}
+
+Snapshot with_roles(Snapshot snapshot) {
+    for (auto& artifact : snapshot.artifacts) {
+        artifact.role = builtin_role(artifact.path);
+    }
+    return snapshot;
+}
+
+} // namespace
+
+TEST_CASE("torch_dtype_size known answers") {
+    CHECK(torch_dtype_size("float16") == 2);
+    CHECK(torch_dtype_size("bfloat16") == 2);
+    CHECK(torch_dtype_size("float32") == 4);
+    CHECK(torch_dtype_size("float64") == 8);
+    CHECK(torch_dtype_size("int8") == 1);
+    CHECK(torch_dtype_size("float8_e4m3fn") == 1);
+    CHECK(torch_dtype_size("auto") == 0);
+    CHECK(torch_dtype_size("") == 0);
+}
+
+TEST_CASE("shard index sums present shards") {
+    SnapshotBuilder builder;
+    builder.add("model.safetensors.index.json", Format::shard_index, two_shard_index(1000))
+        .add("model-00001-of-00002.safetensors", Format::safetensors,
+             test::safetensors({test::tensor("a", "F16", {10, 10}), test::tensor("b", "F16", {5})}))
+        .add("model-00002-of-00002.safetensors", Format::safetensors,
+             test::safetensors({test::tensor("c", "F16", {7})}));
+    const Snapshot& snapshot = builder.snapshot();
+    Json summary = summarize_in(snapshot, *snapshot.find("model.safetensors.index.json"));
+    CHECK(summary["shards"] == 2);
+    CHECK(summary["shards_missing"] == 0);
+    CHECK(summary["tensors"] == 3);
+    CHECK(summary["parameters"] == 112);
+    CHECK_FALSE(summary.contains("parameters_estimated"));
+}
+
+TEST_CASE("shard index estimates from total_size") {
+    // The shards are LFS pointers without their objects: the parameter count
+    // follows from total_size and the config's dtype.
+    SnapshotBuilder builder;
+    builder
+        .add("model.safetensors.index.json", Format::shard_index, two_shard_index(13'476'839'424))
+        .add("config.json", Format::model_config, config_with_dtype("float16"))
+        .add_pointer("model-00001-of-00002.safetensors", Format::safetensors)
+        .add_pointer("model-00002-of-00002.safetensors", Format::safetensors);
+    const Snapshot& snapshot = builder.snapshot();
+    Json summary = summarize_in(snapshot, *snapshot.find("model.safetensors.index.json"));
+    CHECK(summary["parameters"] == 6'738'419'712);
+    CHECK(summary["parameters_estimated"] == true);
+    CHECK(summary["shards_missing"] == 0);
+}
+
+TEST_CASE("shard index without dtype has no parameters") {
+    SnapshotBuilder builder;
+    builder.add("model.safetensors.index.json", Format::shard_index, two_shard_index(1000));
+    const Snapshot& snapshot = builder.snapshot();
+    Json summary = summarize_in(snapshot, *snapshot.find("model.safetensors.index.json"));
+    CHECK(summary["shards_missing"] == 2);
+    CHECK_FALSE(summary.contains("parameters"));
+}
+
+TEST_CASE("shard index in a subdirectory") {
+    SnapshotBuilder builder;
+    builder.add("sub/model.safetensors.index.json", Format::shard_index, two_shard_index(800))
+        .add("sub/config.json", Format::model_config, config_with_dtype("float32"))
+        .add("config.json", Format::model_config, config_with_dtype("float16"));
+    const Snapshot& snapshot = builder.snapshot();
+    Json summary = summarize_in(snapshot, *snapshot.find("sub/model.safetensors.index.json"));
+    // The config next to the index counts: 800 bytes of float32.
+    CHECK(summary["parameters"] == 200);
+}
+
+TEST_CASE("snapshot find") {
+    SnapshotBuilder builder;
+    builder.add_plain("b.txt", Format::text).add_plain("a.txt", Format::text);
+    const Snapshot& snapshot = builder.snapshot();
+    REQUIRE(snapshot.find("a.txt") != nullptr);
+    CHECK(snapshot.find("a.txt")->path == "a.txt");
+    CHECK(snapshot.find("c.txt") == nullptr);
+    CHECK(snapshot.find("") == nullptr);
+}
+
+TEST_CASE("weights totals through build") {
+    // Totals count weights files and bytes; tested through summarize_in on
+    // a single file here because build_inventory needs a repository.
+    SnapshotBuilder builder;
+    builder.add("model.safetensors", Format::safetensors,
+                test::safetensors({test::tensor("w", "F32", {2, 3})}));
+    Snapshot snapshot = with_roles(builder.snapshot());
+    Json summary = summarize_in(snapshot, snapshot.artifacts.front());
+    CHECK(summary["tensors"] == 1);
+    CHECK(snapshot.artifacts.front().role == Role::weights);
+}

@@ -1,0 +1,43 @@
+#include "mlv/util/term.hpp"
+
+#include "support/capture.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace mlv::term;
+using mlv::test::ScopedEnv;
+
+TEST_CASE("paint known answers") {
+    CHECK(paint("x", Color::red, true) == "\033[31mx\033[m");
+    CHECK(paint("x", Color::green, true) == "\033[32mx\033[m");
+    CHECK(paint("x", Color::bold, true) == "\033[1mx\033[m");
+    CHECK(paint("x", Color::dim, true) == "\033[2mx\033[m");
+}
+
+TEST_CASE("paint disabled or no colour") {
+    CHECK(paint("x", Color::red, false) == "x");
+    CHECK(paint("x", Color::none, true) == "x");
+}
+
+TEST_CASE("use_color honours NO_COLOR") {
+    ScopedEnv no_color("NO_COLOR", "1");
+    CHECK_FALSE(use_color(Stream::out));
+    CHECK_FALSE(use_color(Stream::err));
+}
+
+TEST_CASE("use_color honours dumb terminal") {
+    ScopedEnv no_color("NO_COLOR", nullptr);
+    ScopedEnv term("TERM", "dumb");
+    CHECK_FALSE(use_color(Stream::out));
+}
+
+TEST_CASE("use_color follows the terminal") {
+    ScopedEnv no_color("NO_COLOR", "");
+    ScopedEnv term("TERM", "xterm");
+    // An empty NO_COLOR does not disable colour (no-color.org).
+    CHECK(use_color(Stream::err) == is_terminal(Stream::err));
+    // A stderr redirected to a file is not a terminal.
+    mlv::test::StderrCapture capture;
+    CHECK_FALSE(is_terminal(Stream::err));
+    CHECK_FALSE(use_color(Stream::err));
+}
