@@ -146,7 +146,16 @@ apply_git_config(CheckConfig& config,
         }
         std::string id = name.substr(prefix.size());
         auto severity = parse_severity(value);
-        if (id.find('.') != std::string::npos || !severity) {
+        if (id.find('.') != std::string::npos) {
+            continue;
+        }
+        // Other commands may keep two-level mlv.* keys, but none named
+        // after a rule, so a rule id with another value is a mistake.
+        if (!severity) {
+            if (find_rule(id) != nullptr) {
+                warnings.push_back("invalid severity '" + value + "' in git config " + name +
+                                   ": use off, info, warning or error");
+            }
             continue;
         }
         if (find_rule(id) == nullptr) {

@@ -943,6 +943,7 @@ def configuration_file(repo):
     repo.git("config", "mlv.generation-sampling", "off")
     repo.git("config", "mlv.no-such-rule", "error")
     repo.git("config", "mlv.hooks.skip", "yes")
+    repo.git("config", "mlv.layer-count", "loud")
     status, out, err = run_raw(repo, "--json")
     assert status == 1, status
     findings = json.loads(out)["findings"]
@@ -951,6 +952,7 @@ def configuration_file(repo):
     assert not any(f["rule"] == "generation-sampling" for f in findings), findings
     assert "warning: unknown rule id 'no-such-rule'" in err, err
     assert "hooks" not in err, err
+    assert "warning: invalid severity 'loud' in git config mlv.layer-count" in err, err
 
 
 @case

@@ -83,6 +83,18 @@ TEST_CASE("config: git config overrides") {
     CHECK(warnings[1] == "unknown rule id 'cache' in git config mlv.cache");
 }
 
+TEST_CASE("config: git config invalid severity") {
+    // A rule id with a value that is no severity is reported; other
+    // two-level keys with such values belong to other commands.
+    mlv::checks::CheckConfig config;
+    auto warnings = mlv::checks::apply_git_config(
+        config, {{"mlv.vocab-padding", "loud"}, {"mlv.remote", "origin"}});
+    CHECK(config.severities.empty());
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0] == "invalid severity 'loud' in git config mlv.vocab-padding: use off, "
+                         "info, warning or error");
+}
+
 TEST_CASE("config: effective severity") {
     mlv::checks::CheckConfig config;
     config.severities["vocab-padding"] = Severity::error;
