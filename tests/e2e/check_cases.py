@@ -305,6 +305,30 @@ def lfs_pointers_without_filter(repo):
     repo.expect_none("lfs-pointer-unfiltered")
 
 
+@case
+def lfs_raw_blobs(repo):
+    # No LFS filter driver is configured here, so `git add` stores files
+    # under filter=lfs as they are. A nested .gitattributes counts, and
+    # --staged reads the staged .gitattributes, not the working tree's.
+    save_text(repo.root, "sub/.gitattributes", "*.safetensors filter=lfs diff=lfs merge=lfs -text\n")
+    save_llama(os.path.join(repo.root, "sub"))
+    repo.git("add", "-A")
+    repo.check("--staged")
+    repo.expect("lfs-not-pointer", "sub/model.safetensors", "staged as a regular blob", "error")
+    repo.commit("raw weights")
+    repo.check("HEAD")
+    repo.expect("lfs-not-pointer", "sub/model.safetensors", "committed as a regular blob")
+
+    save_safetensors(repo.root, "top.safetensors", [("w", [4])])
+    repo.git("add", "top.safetensors")
+    save_text(repo.root, ".gitattributes", "*.safetensors filter=lfs diff=lfs merge=lfs -text\n")
+    repo.check("--staged")
+    assert not repo.matching("lfs-not-pointer", "top.safetensors"), repo.findings
+    repo.git("add", ".gitattributes")
+    repo.check("--staged")
+    repo.expect("lfs-not-pointer", "top.safetensors")
+
+
 # --- chat template end of turn -----------------------------------------------------------------
 
 LLAMA3_TEMPLATE = (
