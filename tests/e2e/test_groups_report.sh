@@ -161,6 +161,17 @@ EOF
 ls -a | grep -q '\.tmp' && fail "temporary file left behind"
 pass "groups --write updates .mlv.json"
 
+# git mlv check enforces the written groups: a change to one member of the
+# mined tokenizer group leaves the other stale.
+echo '{"model_max_length": 4096}' >tokenizer_config.json
+"$GIT_MLV" check >"$work/check.txt" 2>&1 || true
+expect_in "$work/check.txt" "'tokenizer.json' is unchanged"
+expect_in "$work/check.txt" "co-edit group 'mined-tokenizer'"
+git checkout -q tokenizer_config.json
+"$GIT_MLV" check >"$work/check.txt" 2>&1 || true
+expect_not_in "$work/check.txt" "mined-tokenizer"
+pass "check enforces the written groups"
+
 echo '{not json' >.mlv.json
 if "$GIT_MLV" groups --write >/dev/null 2>"$work/err"; then
     fail "groups --write accepted an invalid .mlv.json"
