@@ -171,8 +171,19 @@ Json format_sarif(const CheckReport& report) {
         }
         Json locations = Json::array();
         for (const auto& path : finding.paths) {
-            locations.push_back(
-                {{"physicalLocation", {{"artifactLocation", {{"uri", uri_of_path(path)}}}}}});
+            Json physical = {{"artifactLocation", {{"uri", uri_of_path(path)}}}};
+            locations.push_back({{"physicalLocation", std::move(physical)}});
+        }
+        // A position the finding knows (the line and column of a JSON syntax
+        // error) belongs to its first file.
+        if (finding.values.contains("line") && finding.values["line"].is_number_integer() &&
+            finding.values["line"].get<int64_t>() >= 1 && !locations.empty()) {
+            Json region = {{"startLine", finding.values["line"]}};
+            if (finding.values.contains("column") && finding.values["column"].is_number_integer() &&
+                finding.values["column"].get<int64_t>() >= 1) {
+                region["startColumn"] = finding.values["column"];
+            }
+            locations[0]["physicalLocation"]["region"] = std::move(region);
         }
         Json result = {{"ruleId", finding.rule},
                        {"level", level},

@@ -4,6 +4,9 @@
 #include "mlv/checks/config.hpp"
 #include "mlv/checks/rules.hpp"
 
+#include <cstdio>
+#include <optional>
+
 namespace mlv::checks {
 
 using artifacts::Storage;
@@ -26,6 +29,24 @@ std::string human_size(uint64_t bytes) {
     char text[32];
     std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
     return text;
+}
+
+// The position in a JSON reader's error ("invalid JSON at line 3, column
+// 16: ..."), so that SARIF consumers can point at it.
+std::optional<std::pair<int64_t, int64_t>> json_error_position(std::string_view error) {
+    constexpr std::string_view marker = "at line ";
+    auto at = error.find(marker);
+    if (at == std::string_view::npos) {
+        return std::nullopt;
+    }
+    long long line = 0;
+    long long column = 0;
+    std::string rest(error.substr(at + marker.size()));
+    if (std::sscanf(rest.c_str(), "%lld, column %lld", &line, &column) != 2 || line < 1 ||
+        column < 1) {
+        return std::nullopt;
+    }
+    return std::make_pair(static_cast<int64_t>(line), static_cast<int64_t>(column));
 }
 
 bool under_lfs_filter(const CheckInput& input, const std::string& path) {
@@ -56,12 +77,17 @@ void check_integrity(const CheckInput& input, Findings& out) {
             artifacts::format_from_path(artifact.path) == artifacts::Format::binary) {
             continue;
         }
+        const std::string& error = *artifact.description->error;
+        Json values = {{"format", std::string(artifacts::to_string(artifact.format))},
+                       {"error", error}};
+        if (auto position = json_error_position(error)) {
+            values["line"] = position->first;
+            values["column"] = position->second;
+        }
         out.push_back(make_finding(
-            "file-invalid", {artifact.path},
-            "cannot read " + quote(artifact.path) + ": " + *artifact.description->error,
+            "file-invalid", {artifact.path}, "cannot read " + quote(artifact.path) + ": " + error,
             "fix the file at the position given; rules that need it skip it until then",
-            {{"format", std::string(artifacts::to_string(artifact.format))},
-             {"error", *artifact.description->error}}));
+            std::move(values)));
     }
 }
 

@@ -627,6 +627,7 @@ def invalid_json_files(repo):
             repo.check()
             found = repo.expect("file-invalid", path, severity="error")
             assert "line" in found["message"] and "column" in found["message"], (label, found)
+            assert found["values"]["line"] >= 1 and found["values"]["column"] >= 1, found
             if path not in ("config.json", "tokenizer.json"):
                 repo.expect("vocab-token-out-of-range", "added_tokens.json")
             if os.path.exists(os.path.join(repo.root, "model.safetensors.index.json")):

@@ -99,6 +99,18 @@ TEST_CASE("output: sarif uris are encoded") {
     CHECK(location["artifactLocation"]["uri"] == "weights%3Av2/my%20model/t%C3%A9.json");
 }
 
+TEST_CASE("output: sarif region of a position") {
+    auto report = sample_report();
+    report.findings[1].values = {{"line", 3}, {"column", 16}};
+    auto sarif = mlv::checks::format_sarif(report);
+    const auto& result = sarif["runs"][0]["results"][1];
+    const auto& region = result["locations"][0]["physicalLocation"]["region"];
+    CHECK(region["startLine"] == 3);
+    CHECK(region["startColumn"] == 16);
+    CHECK_FALSE(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"].contains("region"));
+}
+
 TEST_CASE("output: catalog ids are unique") {
     std::set<std::string_view> ids;
     for (const auto& rule : mlv::checks::rule_catalog()) {

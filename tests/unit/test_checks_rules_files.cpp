@@ -111,6 +111,8 @@ TEST_CASE("integrity: invalid generation config") {
     CHECK(invalid[0].message.find("cannot read 'generation_config.json': invalid JSON at line 3") !=
           std::string::npos);
     CHECK(invalid[0].message.find("column") != std::string::npos);
+    CHECK(invalid[0].values["line"] == 3);
+    CHECK(invalid[0].values["column"] == 16);
     CHECK(invalid[0].severity == Severity::error);
     // The other rules still run.
     CHECK(with_rule(findings, "vocab-token-out-of-range").size() == 1);
