@@ -174,8 +174,8 @@ Json format_sarif(const CheckReport& report) {
             Json physical = {{"artifactLocation", {{"uri", uri_of_path(path)}}}};
             locations.push_back({{"physicalLocation", std::move(physical)}});
         }
-        // A position the finding knows (the line and column of a JSON syntax
-        // error) belongs to its first file.
+        // A position in the finding's values (the line and column of a JSON
+        // syntax error) is in its first file.
         if (finding.values.contains("line") && finding.values["line"].is_number_integer() &&
             finding.values["line"].get<int64_t>() >= 1 && !locations.empty()) {
             Json region = {{"startLine", finding.values["line"]}};

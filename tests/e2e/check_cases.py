@@ -103,6 +103,25 @@ def added_tokens_in_every_file(repo):
 
 
 @case
+def tokenizer_json_model_types(repo):
+    # The model vocabulary of every tokenizer.json model type bounds ids:
+    # BPE and WordPiece and WordLevel map tokens to ids, Unigram lists them.
+    vocab = {f"w{i}": i for i in range(101)}
+    models = {"BPE": {"type": "BPE", "vocab": vocab, "merges": []},
+              "WordPiece": {"type": "WordPiece", "unk_token": "w0", "vocab": vocab},
+              "WordLevel": {"type": "WordLevel", "unk_token": "w0", "vocab": vocab},
+              "Unigram": {"type": "Unigram", "unk_id": 0,
+                          "vocab": [[f"w{i}", -1.0] for i in range(101)]}}
+    save_json(repo.root, "config.json", llama_config(100))
+    for name, model in models.items():
+        save_json(repo.root, "tokenizer.json", {"version": "1.0", "added_tokens": [],
+                                                "model": model})
+        repo.check()
+        found = repo.expect("vocab-token-out-of-range", "tokenizer.json", "'w100' has id 100")
+        assert found["values"]["limit"] == 100, (name, found)
+
+
+@case
 def tokenizer_json_added_range(repo):
     save_llama(repo.root, vocab_size=32000)
     save_tokenizer_json(repo.root, 32000, [(f"<|extra_{i}|>", 32000 + i) for i in range(4)])
