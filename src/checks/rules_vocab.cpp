@@ -69,6 +69,35 @@ std::string describe_limits(const std::vector<const RowLimit*>& limits) {
     return out + std::to_string(limits.front()->rows);
 }
 
+// Negative ids need no limit to be wrong, so they are checked even without
+// config.json or weights.
+void check_negative_token_ids(const ModelDirectory& directory, Findings& out) {
+    for (const auto& source : directory.token_sources) {
+        std::set<std::pair<int64_t, std::string>> negative;
+        for (const auto& [token, id] : source.tokens) {
+            if (id < 0) {
+                negative.emplace(id, token);
+            }
+        }
+        if (negative.empty()) {
+            continue;
+        }
+        std::vector<std::string> tokens;
+        for (const auto& entry : negative) {
+            tokens.push_back(entry.second);
+        }
+        const std::string& path = source.artifact->path;
+        std::string subject =
+            negative.size() == 1
+                ? quote(tokens.front()) + " has id " + std::to_string(negative.begin()->first)
+                : detail::list_quoted(tokens) + " have negative ids";
+        out.push_back(make_finding("vocab-token-out-of-range", {path},
+                                   subject + " in " + quote(path) + ", but ids cannot be negative",
+                                   "give each token an id from 0 up, or remove it",
+                                   {{"min_token_id", negative.begin()->first}, {"limit", 0}}));
+    }
+}
+
 void check_token_ranges(const ModelDirectory& directory, const std::vector<RowLimit>& limits,
                         Findings& out) {
     if (limits.empty()) {
@@ -87,7 +116,7 @@ void check_token_ranges(const ModelDirectory& directory, const std::vector<RowLi
     for (const auto& source : directory.token_sources) {
         std::set<std::pair<int64_t, std::string>> bad;
         for (const auto& [token, id] : source.tokens) {
-            if (id >= bound || id < 0) {
+            if (id >= bound) {
                 bad.emplace(id, token);
             }
         }
@@ -212,6 +241,7 @@ void check_gguf_vocabulary(const detail::WeightSet& set, Findings& out) {
 void check_vocabulary(const CheckInput& input, Findings& out) {
     for (const auto& directory : detail::model_directories(*input.state)) {
         auto limits = row_limits(directory);
+        check_negative_token_ids(directory, out);
         check_token_ranges(directory, limits, out);
         check_row_agreement(limits, out);
         check_padding(directory, limits, out);

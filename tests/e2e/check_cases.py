@@ -158,6 +158,15 @@ def negative_ids(repo):
     repo.expect("special-token-id-out-of-range", "config.json", "cannot be negative")
     repo.expect("special-token-id-out-of-range", "generation_config.json", "cannot be negative")
 
+    # In a tokenizer file, with or without a config to bound the ids.
+    save_json(repo.root, "added_tokens.json", {"<pad>": -1})
+    repo.check()
+    repo.expect("vocab-token-out-of-range", "added_tokens.json", "has id -1")
+    for name in ("config.json", "generation_config.json", "model.safetensors"):
+        os.remove(os.path.join(repo.root, name))
+    repo.check()
+    repo.expect("vocab-token-out-of-range", "added_tokens.json", "ids cannot be negative")
+
 
 # --- GGUF token list against its own tensors ---------------------------------------------------
 
