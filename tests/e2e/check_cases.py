@@ -256,11 +256,13 @@ def padded_vocabulary(repo):
     repo.check()
     repo.expect_no_errors()
     repo.expect("vocab-padding", "config.json", "88 more than the tokenizer's 1000", "info")
+    assert run_raw(repo, "--strict")[0] == 0, "--strict fails on info"
 
     save_llama(repo.root, vocab_size=1010, tokenizer_size=1000)
     repo.check()
     repo.expect_no_errors()
     repo.expect("vocab-padding", "config.json", severity="warning")
+    assert run_raw(repo, "--strict")[0] == 1, "--strict passes a warning"
 
 
 @case
