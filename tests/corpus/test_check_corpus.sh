@@ -68,3 +68,48 @@ status=0
 "$GIT_MLV" check --json "$(git rev-list --max-parents=0 HEAD)..HEAD" >"$work/out" 2>&1 || status=$?
 python3 -c 'import json,sys; json.load(sys.stdin)' <"$work/out" || fail "range --json is not JSON"
 echo "ok: range over the history"
+
+# Correct real models give no error: each corpus folder of files that load,
+# copied into a fresh repository and checked as its working tree. Folders
+# with known defects are checked for exactly those rules.
+corpus="$MLV_SOURCE_DIR/../shared/corpus"
+check_folder() {
+    local name=$1
+    rm -rf "$work/folder"
+    mkdir "$work/folder"
+    cp -r "$corpus/$name/." "$work/folder/"
+    rm -f "$work/folder/"*.bundle
+    git -C "$work/folder" init -q
+    status=0
+    (cd "$work/folder" && "$GIT_MLV" check --json) >"$work/out" 2>&1 || status=$?
+}
+
+for name in WizardCoder-15B-1.0-GPTQ candle debian dolly-v1-6b kpfbert lora-imdb-distilbert \
+    nb-whisper-small-beta npm ollama safetensors sentencepiece t5-summarization-demo \
+    tinyLlama-finetune tokenizers; do
+    [ -d "$corpus/$name" ] || continue
+    check_folder "$name"
+    [ "$status" -eq 0 ] || fail "check of corpus folder $name exited $status, expected 0"
+done
+echo "ok: correct corpus folders have no error"
+
+# The rules of the errors each defective folder must report, and nothing else.
+expect_error_rules() {
+    local name=$1
+    shift
+    [ -d "$corpus/$name" ] || return 0
+    check_folder "$name"
+    [ "$status" -eq 1 ] || fail "check of corpus folder $name exited $status, expected 1"
+    python3 - "$work/out" "$@" <<'PY' || fail "error rules of corpus folder $name"
+import json, sys
+findings = json.load(open(sys.argv[1]))["findings"]
+rules = sorted({f["rule"] for f in findings if f["severity"] == "error"})
+assert rules == sorted(sys.argv[2:]), rules
+PY
+}
+expect_error_rules Qwen1.5-moe-8x0.5B-Chat file-invalid
+expect_error_rules llama-jni-bridge file-invalid
+expect_error_rules llama.cpp file-invalid lfs-pointer-unfiltered
+expect_error_rules Llama-2-7b-hf vocab-token-out-of-range special-token-mismatch \
+    special-token-id-out-of-range
+echo "ok: defective corpus folders report their defects only"
