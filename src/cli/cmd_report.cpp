@@ -10,6 +10,10 @@
 #include "mlv/util/error.hpp"
 #include "mlv/util/file.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -33,7 +37,28 @@ std::string repository_name(const git::Repository& repo) {
     return name.empty() ? top : name;
 }
 
+// Rejects an output path whose directory does not exist or is not one,
+// before the history walk: like git, the report creates no directories.
+Result<void> check_output_directory(const std::string& output) {
+    const std::filesystem::path parent = std::filesystem::path(output).parent_path();
+    struct stat status {};
+    int error = 0;
+    if (::stat(parent.empty() ? "." : parent.c_str(), &status) != 0) {
+        error = errno;
+    } else if (!S_ISDIR(status.st_mode)) {
+        error = ENOTDIR;
+    }
+    if (error != 0) {
+        return make_error("cannot write '" + output + "': " + std::strerror(error),
+                          exit_code::git_error);
+    }
+    return {};
+}
+
 int run_report(const ReportCommandOptions& options) {
+    if (options.output != "-") {
+        check_or_die(check_output_directory(options.output));
+    }
     git::Repository repo = open_repository();
     auto cache = open_cache(repo);
     artifacts::Loader loader(repo, *cache);

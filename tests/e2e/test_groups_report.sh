@@ -205,6 +205,18 @@ expect_in "$html" "mined-tokenizer"
 expect_in "$html" "development ends"
 pass "report writes self-contained HTML"
 
+# The report's phases are the ones log --phases prints.
+"$GIT_MLV" log --phases --json >"$work/phases.json" || fail "log --phases --json exited with $?"
+python3 - "$work/phases.json" "$html" <<'EOF' || fail "report and log --phases disagree"
+import json, re, sys
+development = json.load(open(sys.argv[1]))["phases"]["development"]
+html = open(sys.argv[2]).read()
+assert f"Development ends with <code>{development['last_commit'][:7]}</code>" in html, development
+count = re.search(r'<td>development</td><td class="num">(\d+)</td>', html).group(1)
+assert int(count) == development["commits"], (count, development)
+EOF
+pass "report and log --phases agree"
+
 # Errors: unknown revision, outside a repository, --write in a bare repository.
 if "$GIT_MLV" groups no-such-revision >/dev/null 2>"$work/err"; then
     fail "groups accepted an unknown revision"
@@ -213,6 +225,18 @@ if "$GIT_MLV" report -o "$work/x.html" no-such-revision >/dev/null 2>&1; then
     fail "report accepted an unknown revision"
 fi
 [ ! -e "$work/x.html" ] || fail "report wrote a file for an unknown revision"
+
+# An output directory that does not exist is an error, as in git: nothing is
+# created.
+status=0
+"$GIT_MLV" report -o "$work/missing/dir/x.html" >/dev/null 2>"$work/err" || status=$?
+[ "$status" -eq 128 ] || fail "report -o into a missing directory exited with $status, expected 128"
+expect_in "$work/err" "cannot write '$work/missing/dir/x.html': No such file or directory"
+[ ! -e "$work/missing" ] || fail "report -o created the missing directory"
+status=0
+"$GIT_MLV" report -o "$work/r.html/x.html" >/dev/null 2>"$work/err" || status=$?
+[ "$status" -eq 128 ] || fail "report -o below a file exited with $status, expected 128"
+expect_in "$work/err" "cannot write '$work/r.html/x.html': Not a directory"
 
 mkdir "$work/empty"
 status=0
