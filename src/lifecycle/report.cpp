@@ -4,48 +4,9 @@
 
 #include "report_parts.hpp"
 
-#include "mlv/artifacts/role.hpp"
-
 #include <algorithm>
 #include <map>
 #include <set>
-
-namespace mlv::lifecycle {
-
-namespace {
-
-bool is_weights(const FileChange& change) {
-    const auto role_of = [](const std::optional<artifacts::Artifact>& artifact,
-                            const std::string& path) {
-        return artifact ? artifact->role : artifacts::builtin_role(path);
-    };
-    return role_of(change.after, change.path) == artifacts::Role::weights ||
-           role_of(change.before, change.old_path) == artifacts::Role::weights;
-}
-
-} // namespace
-
-bool changes_weights_or_architecture(const CommitRecord& record) {
-    if (record.stage == Stage::architecture) {
-        return true;
-    }
-    if (std::find(record.secondary_stages.begin(), record.secondary_stages.end(),
-                  Stage::architecture) != record.secondary_stages.end()) {
-        return true;
-    }
-    return std::any_of(record.changes.begin(), record.changes.end(), is_weights);
-}
-
-std::optional<size_t> development_end(const std::vector<CommitRecord>& history) {
-    for (size_t i = history.size(); i > 0; --i) {
-        if (changes_weights_or_architecture(history[i - 1])) {
-            return i - 1;
-        }
-    }
-    return std::nullopt;
-}
-
-} // namespace mlv::lifecycle
 
 namespace mlv::lifecycle::report {
 
@@ -119,8 +80,9 @@ std::string header(const std::vector<CommitRecord>& history, const ReportOptions
 std::string phases_section(const std::vector<CommitRecord>& history,
                            std::optional<size_t> development_end) {
     std::string out = "<section id=\"phases\"><h2>Phases</h2>";
-    out += "<p class=\"note\">The last commit that changes weights or the architecture ends the "
-           "development phase; the commits after it form the maintenance phase.</p>";
+    out += "<p class=\"note\">The development phase lasts until the last commit whose primary or "
+           "secondary stage is initial_import, architecture, training, fine_tuning or conversion. "
+           "The commits after it form the maintenance phase.</p>";
     if (history.empty()) {
         return out + "</section>";
     }
@@ -147,8 +109,8 @@ std::string phases_section(const std::vector<CommitRecord>& history,
     out += row("maintenance", development, history.size());
     out += "</tbody></table></div>";
     if (!development_end) {
-        out += "<p class=\"note\">No commit in this range changes weights or the architecture, so "
-               "the whole range counts as maintenance.</p>";
+        out += "<p class=\"note\">No commit in this range has a development stage, so the whole "
+               "range counts as maintenance.</p>";
     } else {
         const auto& last = history[*development_end];
         out += "<p class=\"note\">Development ends with <code>" +
@@ -306,7 +268,8 @@ namespace mlv::lifecycle {
 
 std::string render_report(const std::vector<CommitRecord>& history, const GroupsResult& groups,
                           const ReportOptions& options) {
-    const auto end = development_end(history);
+    // The same split as `git mlv log --phases`, so both name the same commits.
+    const auto end = split_phases(history).development_end;
 
     std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

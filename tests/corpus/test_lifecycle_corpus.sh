@@ -7,7 +7,8 @@
 # Fails when: a Llama-2-7b-hf stage differs from its label; fewer than 14 of
 # its 20 maintenance types agree; the Reflection commit that moves
 # vocab_size 128256 -> 128262 is neither architecture nor tokenizer; any
-# Reflection shard upload is documentation; fewer than 90% of the sampled
+# Reflection shard upload is documentation; log --phases and the report
+# split Llama-2-7b-hf at different commits; fewer than 90% of the sampled
 # Reflection stages or maintenance types, or 80% of the kpfbert stages agree.
 # Exits 77 (skipped) when the corpus is absent.
 set -euo pipefail
@@ -35,6 +36,27 @@ classify() {
 classify Llama-2-7b-hf HEAD
 classify Reflection-Llama-3.1-70B main
 classify kpfbert origin/main
+# log --phases and the report must split Llama-2's history at the same
+# commit: the conversion, not the later deletion of the pytorch shards.
+(cd "$work/Llama-2-7b-hf" && "$GIT_MLV" log --phases --json && "$GIT_MLV" report -o -) \
+    >"$work/phases.out"
+python3 - "$work/phases.out" <<'PYTHON'
+import json
+import re
+import sys
+
+text = open(sys.argv[1]).read()
+log, end = json.JSONDecoder().raw_decode(text)
+html = text[end:]
+development = log["phases"]["development"]
+assert development["last_commit"].startswith("5373729"), development
+assert development["commits"] == 6, development
+assert "Development ends with <code>5373729</code>" in html, "report ends development elsewhere"
+rows = dict(re.findall(r'<td>(development|maintenance)</td><td class="num">(\d+)</td>', html))
+assert rows == {"development": "6", "maintenance": "14"}, rows
+print("Llama-2-7b-hf: log --phases and report agree (development ends at 5373729)")
+PYTHON
+
 vocab_commit=$(git -C "$work/Reflection-Llama-3.1-70B" log --format=%H main \
     -S'"vocab_size": 128262' -- config.json | tail -1)
 

@@ -82,25 +82,27 @@ TEST_CASE("format_size: decimal units") {
     CHECK(format_size(999'999'999ULL) == "1.00 GB");
 }
 
-TEST_CASE("development_end: last weights or architecture commit") {
+TEST_CASE("render_report: phases as split_phases") {
     auto history = sample_history();
-    CHECK(development_end(history) == std::optional<size_t>{1});
+    FileChange deleted = modified("pytorch_model.bin");
+    deleted.kind = mlv::git::ChangeKind::deleted;
+    history.push_back(commit("5555555eeee", 1725660000, 4, Stage::maintenance, {deleted}));
+    REQUIRE(split_phases(history).development_end == std::optional<size_t>{1});
 
-    history[2].secondary_stages = {Stage::architecture};
-    CHECK(development_end(history) == std::optional<size_t>{2});
-
-    history.push_back(commit("5555555eeee", 1725660000, 4, Stage::conversion,
-                             {modified("shards/model-00001-of-00002.safetensors")}));
-    CHECK(development_end(history) == std::optional<size_t>{4});
+    const std::string html = render(history);
+    CHECK(html.find("Development ends with <code>2222222</code>") != std::string::npos);
+    CHECK(html.find("<td>development</td><td class=\"num\">2</td>") != std::string::npos);
+    CHECK(html.find("<td>maintenance</td><td class=\"num\">3</td>") != std::string::npos);
 }
 
-TEST_CASE("development_end: none without weights") {
+TEST_CASE("render_report: no development stage") {
     const std::vector<CommitRecord> history = {
         commit("a", 1, 1, Stage::documentation, {modified("README.md")}),
         commit("b", 2, 1, Stage::configuration, {modified("config.json")}),
     };
-    CHECK_FALSE(development_end(history).has_value());
-    CHECK_FALSE(development_end({}).has_value());
+    const std::string html = render(history);
+    CHECK(html.find("the whole range counts as maintenance") != std::string::npos);
+    CHECK(html.find("<td>maintenance</td><td class=\"num\">2</td>") != std::string::npos);
 }
 
 TEST_CASE("render_report: escapes commit messages") {

@@ -14,17 +14,6 @@
 
 namespace mlv::lifecycle {
 
-// Returns whether `record` changes weights (a file whose artifact or path has
-// the weights role is added, modified, renamed or deleted) or the
-// architecture (its stage or a secondary stage is Stage::architecture).
-bool changes_weights_or_architecture(const CommitRecord& record);
-
-// Returns the index in `history` of the commit that ends the development
-// phase: the last one that changes weights or architecture. The commits
-// after it form the maintenance phase. Returns nullopt when no commit does,
-// and the whole history then counts as maintenance.
-std::optional<size_t> development_end(const std::vector<CommitRecord>& history);
-
 // Formats a byte count in decimal units with three significant digits:
 // "0 B", "950 B", "1.50 kB", "282 GB" (1 GB = 10^9 bytes).
 std::string format_size(uint64_t bytes);
