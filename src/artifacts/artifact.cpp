@@ -1,5 +1,7 @@
 #include "mlv/artifacts/artifact.hpp"
 
+#include "mlv/util/progress.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -204,7 +206,9 @@ struct Summarizer {
     }
 };
 
-std::string human_count(uint64_t value) {
+} // namespace
+
+std::string format_count(uint64_t value) {
     char buffer[32];
     if (value >= 1'000'000'000) {
         std::snprintf(buffer, sizeof buffer, "%.2fB", static_cast<double>(value) / 1e9);
@@ -217,6 +221,8 @@ std::string human_count(uint64_t value) {
     }
     return buffer;
 }
+
+namespace {
 
 std::string join(const Json& array) {
     std::string out;
@@ -286,7 +292,7 @@ std::string summary_line(const Artifact& artifact) {
         std::holds_alternative<formats::GgufFile>(metadata) ||
         std::holds_alternative<formats::OnnxModel>(metadata)) {
         std::string line = summary["tensors"].dump() + " tensors, " +
-                           human_count(summary["parameters"].get<uint64_t>()) + " params";
+                           format_count(summary["parameters"].get<uint64_t>()) + " params";
         if (summary.contains("dtypes") && !summary["dtypes"].empty()) {
             line += ", " + join(summary["dtypes"]);
         }
@@ -299,7 +305,7 @@ std::string summary_line(const Artifact& artifact) {
         std::string line = std::to_string(index->shards.size()) + " shards, " +
                            std::to_string(index->weight_map.size()) + " tensors";
         if (index->total_size) {
-            line += ", " + human_count(*index->total_size) + " bytes";
+            line += ", " + progress::format_bytes(*index->total_size);
         }
         return line;
     }
@@ -308,7 +314,7 @@ std::string summary_line(const Artifact& artifact) {
             return "legacy pickle (not loaded)";
         }
         return "zip checkpoint, " + std::to_string(checkpoint->storage_count) + " storages, " +
-               human_count(checkpoint->storage_bytes) + " bytes (pickle not loaded)";
+               progress::format_bytes(checkpoint->storage_bytes) + " (pickle not loaded)";
     }
     if (const auto* config = std::get_if<formats::ModelConfig>(&metadata)) {
         std::string line = config->model_type.value_or("unknown model_type");

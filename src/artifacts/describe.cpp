@@ -2,6 +2,7 @@
 #include "mlv/artifacts/artifact.hpp"
 
 #include "mlv/formats/lfs_pointer.hpp"
+#include "mlv/util/term.hpp"
 #include "mlv/util/trace.hpp"
 
 namespace mlv::artifacts {
@@ -68,6 +69,8 @@ Description describe_unchecked(Format format, const ByteSource& source);
 
 } // namespace
 
+static Description describe_guarded(Format format, const ByteSource& source);
+
 Format detect_format(std::string_view path, std::string_view first_bytes) {
     return detect_format_from(format_from_path(path), first_bytes);
 }
@@ -91,6 +94,15 @@ Format detect_format_from(Format by_name, std::string_view first_bytes) {
 }
 
 Description describe(Format format, const ByteSource& source) {
+    Description description = describe_guarded(format, source);
+    // Errors quote names and values read from the file; keep them on one line.
+    if (description.error) {
+        description.error = term::escape_control(*description.error);
+    }
+    return description;
+}
+
+static Description describe_guarded(Format format, const ByteSource& source) {
     // Readers return their errors. An exception that escapes one (a JSON
     // value of a type the reader did not expect) is a reader bug, but the
     // file is untrusted input, so it still ends as a one-line error.

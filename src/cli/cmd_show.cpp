@@ -84,7 +84,8 @@ void print_inventory(const artifacts::Inventory& inventory, bool color) {
         std::string summary = artifacts::summary_line(artifact);
         const Json& enriched = inventory.summaries[i];
         if (artifact.format == artifacts::Format::shard_index && enriched.contains("parameters")) {
-            summary += ", " + enriched["parameters"].dump() + " params";
+            summary +=
+                ", " + artifacts::format_count(enriched["parameters"].get<uint64_t>()) + " params";
             if (enriched.value("parameters_estimated", false)) {
                 summary += " (estimated from total_size)";
             }
@@ -109,7 +110,8 @@ void print_inventory(const artifacts::Inventory& inventory, bool color) {
               << " artifacts; weights: " << totals["weights_files"].get<uint64_t>() << " files, "
               << human_size(totals["weights_bytes"].get<uint64_t>());
     if (totals["parameters"].get<uint64_t>() > 0) {
-        std::cout << ", " << totals["parameters"].get<uint64_t>() << " parameters";
+        std::cout << ", " << artifacts::format_count(totals["parameters"].get<uint64_t>())
+                  << " parameters";
     }
     std::cout << '\n';
 }

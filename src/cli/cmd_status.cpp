@@ -2,6 +2,7 @@
 #include "common.hpp"
 
 #include "mlv/util/error.hpp"
+#include "mlv/util/progress.hpp"
 #include "mlv/util/term.hpp"
 #include "mlv/worktree/status.hpp"
 
@@ -94,7 +95,7 @@ void print_human(const worktree::StatusReport& report) {
         for (const auto& artifact : report.lfs_missing) {
             std::cout << "  " << term::paint(pad(artifact.path, width), term::Color::yellow, color)
                       << "  " << pad(std::string(artifacts::to_string(artifact.role)), 9) << "  "
-                      << lifecycle::format_bytes(artifact.size) << '\n';
+                      << progress::format_bytes(artifact.size) << '\n';
         }
     }
 }

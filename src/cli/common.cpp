@@ -4,6 +4,7 @@
 #include "mlv/util/error.hpp"
 #include "mlv/util/file.hpp"
 #include "mlv/util/progress.hpp"
+#include "mlv/util/term.hpp"
 #include "mlv/util/trace.hpp"
 
 #include <cstdio>
@@ -61,11 +62,11 @@ void print_json(const Json& value) {
 }
 
 void print_error(const std::string& message) {
-    std::cerr << "error: " << message << '\n';
+    std::cerr << "error: " << term::escape_control(message) << '\n';
 }
 
 void print_warning(const std::string& message) {
-    std::cerr << "warning: " << message << '\n';
+    std::cerr << "warning: " << term::escape_control(message) << '\n';
 }
 
 } // namespace mlv::cli

@@ -57,7 +57,8 @@ grep -q "32000" "$work/status.txt" && grep -q "32001" "$work/status.txt" ||
 git mlv status --json | python3 -c '
 import json, sys
 changes = json.load(sys.stdin)["changes"]
-assert any(c["path"] == "config.json" and c["state"] == "unstaged" for c in changes), changes'
+assert any(c["path"] == "config.json" and c["state"] == "unstaged" and "vocab_size" in c["summary"]
+           and "32000 -> 32001" in c["summary"] for c in changes), changes'
 git checkout -q config.json
 echo "llama-2 status: ok"
 
@@ -89,3 +90,101 @@ while read -r line; do
     esac
 done < "$work/all.err"
 echo "corpus show: ok ($(wc -l < "$work/all.err") malformed files reported)"
+
+# 4. Every GGUF vocabulary size that git mlv reports matches the GGUF's own
+#    metadata as llama.cpp wrote it: the length of the tokenizer.ggml.tokens
+#    array and, when present, <general.architecture>.vocab_size. The
+#    reference walks the key/value section with a few lines of Python, apart
+#    from git-mlv's reader.
+find "$corpus" -name '*.gguf' | sort > "$work/ggufs.txt"
+gguf_dir="$work/gguf"
+mkdir -p "$gguf_dir"
+n=0
+while read -r file; do
+    n=$((n + 1))
+    mkdir -p "$gguf_dir/$n"
+    cp "$file" "$gguf_dir/$n/"
+done < "$work/ggufs.txt"
+cd "$gguf_dir"
+git init -q
+git add -A
+git commit -q -m "gguf files"
+git mlv show --json > "$work/gguf.json" 2> /dev/null || true
+python3 - "$work/gguf.json" "$gguf_dir" <<'PY'
+import json, os, struct, sys
+
+def metadata_vocab(path):
+    """The tokens array length and <arch>.vocab_size of a GGUF v2/v3 file,
+    or None when the file is not one (pre-release, v1, damaged, pointer)."""
+    data = open(path, "rb").read()
+    if data[:4] != b"GGUF" or struct.unpack_from("<I", data, 4)[0] not in (2, 3):
+        return None
+    pos = 8
+    _tensors, kv_count = struct.unpack_from("<QQ", data, pos)
+    pos += 16
+    sizes = {0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8}
+    def string():
+        nonlocal pos
+        (length,) = struct.unpack_from("<Q", data, pos)
+        text = data[pos + 8:pos + 8 + length]
+        pos += 8 + length
+        return text.decode("utf-8", "replace")
+    def skip_value(kind):
+        nonlocal pos
+        if kind == 8:
+            string()
+        elif kind == 9:
+            element, count = struct.unpack_from("<IQ", data, pos)
+            pos += 12
+            for _ in range(count):
+                skip_value(element)
+        elif kind in sizes:
+            pos += sizes[kind]
+        else:
+            raise ValueError("value type %d" % kind)
+    values = {}
+    try:
+        for _ in range(kv_count):
+            key = string()
+            (kind,) = struct.unpack_from("<I", data, pos)
+            pos += 4
+            if kind == 9:
+                element, count = struct.unpack_from("<IQ", data, pos)
+                values[key] = ("array", count)
+                pos += 12
+                for _ in range(count):
+                    skip_value(element)
+            elif kind == 8:
+                values[key] = string()
+            elif kind in (4, 5):
+                values[key] = struct.unpack_from("<I" if kind == 4 else "<i", data, pos)[0]
+                pos += 4
+            else:
+                skip_value(kind)
+    except (ValueError, struct.error):
+        return None
+    tokens = values.get("tokenizer.ggml.tokens")
+    arch = values.get("general.architecture")
+    return (tokens[1] if tokens else None, values.get("%s.vocab_size" % arch))
+
+show = json.load(open(sys.argv[1]))
+checked = 0
+for artifact in show["artifacts"]:
+    if not artifact["path"].endswith(".gguf"):
+        continue
+    reference = metadata_vocab(os.path.join(sys.argv[2], artifact["path"]))
+    if reference is None:
+        # Pre-release and v1 files are errors; LFS pointers committed in
+        # place of the file are shown as pointers.
+        assert "error" in artifact or artifact["lfs"], ("unreadable GGUF shown as valid", artifact["path"])
+        continue
+    tokens, vocab_size = reference
+    summary = artifact["summary"]
+    assert "error" not in artifact, (artifact["path"], artifact.get("error"))
+    assert summary["vocab_size"] == (tokens or 0), (artifact["path"], summary["vocab_size"], tokens)
+    if vocab_size is not None:
+        assert summary["vocab_size"] == vocab_size, (artifact["path"], vocab_size)
+    checked += 1
+assert checked >= 7, checked
+print("gguf vocabulary sizes: ok (%d files)" % checked)
+PY

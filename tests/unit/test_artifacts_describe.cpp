@@ -73,6 +73,20 @@ TEST_CASE("describe number beyond double range") {
     }
 }
 
+TEST_CASE("describe error stays on one line") {
+    // A GGUF key with a newline and an escape sequence, written twice: the
+    // duplicate-key error quotes it.
+    test::ByteWriter bytes;
+    bytes.bytes("GGUF").u32(3).u64(0).u64(2);
+    bytes.gguf_string("bad\nkey\x1b[2J").u32(4).u32(1);
+    bytes.gguf_string("bad\nkey\x1b[2J").u32(4).u32(1);
+    auto description = describe_bytes(Format::gguf, bytes.str());
+    REQUIRE(description.error.has_value());
+    CHECK(description.error->find("duplicate key 'bad\\nkey\\x1b[2J'") != std::string::npos);
+    CHECK(description.error->find('\n') == std::string::npos);
+    CHECK(description.error->find('\x1b') == std::string::npos);
+}
+
 TEST_CASE("describe json without a reader is validated") {
     auto valid = describe_bytes(Format::preprocessor_config, "{\"size\": 224}");
     CHECK_FALSE(valid.error.has_value());

@@ -19,6 +19,16 @@ TEST_CASE("paint disabled or no colour") {
     CHECK(paint("x", Color::none, true) == "x");
 }
 
+TEST_CASE("escape_control known answers") {
+    CHECK(escape_control("plain 'text'") == "plain 'text'");
+    CHECK(escape_control("a\nb\tc\rd") == "a\\nb\\tc\\rd");
+    CHECK(escape_control("\x1b[31m") == "\\x1b[31m");
+    CHECK(escape_control(std::string("nul\0x", 5)) == "nul\\x00x");
+    CHECK(escape_control("\x7f") == "\\x7f");
+    // UTF-8 stays as it is.
+    CHECK(escape_control("\xEC\x95\x88") == "\xEC\x95\x88");
+}
+
 TEST_CASE("use_color honours NO_COLOR") {
     ScopedEnv no_color("NO_COLOR", "1");
     CHECK_FALSE(use_color(Stream::out));

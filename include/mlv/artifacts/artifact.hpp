@@ -98,4 +98,8 @@ Json summarize(const Artifact& artifact);
 // The summary on one line for human output ("291 tensors, 6.74B params, F16").
 std::string summary_line(const Artifact& artifact);
 
+// Returns a count with a decimal suffix as parameter counts are usually
+// written: "9999", "12.3k", "7.0M", "6.74B".
+std::string format_count(uint64_t value);
+
 } // namespace mlv::artifacts

@@ -18,6 +18,11 @@ bool use_color(Stream stream);
 
 enum class Color { none, red, green, yellow, blue, magenta, cyan, bold, dim };
 
+// Returns `text` with control characters written as C escapes ("\\n",
+// "\\t", "\\x1b"), so that a message built from file content or a path stays
+// on one line and cannot send escape sequences to the terminal.
+std::string escape_control(std::string_view text);
+
 // Wraps `text` in the escape codes for `color` when `enabled`, else returns it unchanged.
 std::string paint(std::string_view text, Color color, bool enabled);
 
