@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Times `git mlv log` against `git log --name-status` on a synthetic history
-# built by bench/make_history.sh, with hyperfine when it is installed and
-# with bash's `time` otherwise.
+# built by bench/make_history.sh. The target is that a warm `git mlv log`
+# takes at most twice as long as `git log --name-status`.
 #
 #   bench/bench_log.sh <git-mlv binary> [commits]   (default 10000)
 #
-# Three measurements: git log --name-status; git mlv log with its metadata
-# cache warm (the usual case: the cache persists under .git/mlv); and git mlv
-# log with the cache disabled (GIT_MLV_NO_CACHE=1), which parses every
-# changed blob again.
+# Five measurements, each timed BENCH_RUNS times (see bench/lib.sh):
+#   git log --name-status   the baseline: the same tree diffs, no content
+#   git log --patch         for reference: the tree diffs plus reading and
+#                           diffing every changed blob
+#   git mlv log, warm       metadata cache filled by an earlier run (the usual
+#                           case: the cache persists under .git/mlv)
+#   git mlv log, cold       cache removed before each run; the run fills it
+#   git mlv log, no cache   GIT_MLV_NO_CACHE=1: nothing read or written
+# With BENCH_PERF=1 and perf installed, the script then profiles one warm run
+# and prints the inclusive share of the main functions.
 set -euo pipefail
 
 if [[ $# -lt 1 || $# -gt 2 ]]; then
@@ -18,29 +24,41 @@ fi
 binary=$(realpath "$1")
 commits=${2:-10000}
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
+bench_require hyperfine python3
+
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'bench_unlock; rm -rf "$work"' EXIT
+results=$work/results.json
 
 "$here/make_history.sh" "$work/repo" "$commits" >/dev/null
 cd "$work/repo"
+"$binary" log >/dev/null # fills the cache for the warm runs
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+bench_machine
 echo "history: $(git rev-list --count HEAD) commits"
+bench_time "git log --name-status" "$results" "git log --name-status"
+bench_time "git log --patch" "$results" "git log --patch"
+bench_time "git mlv log, warm" "$results" "'$binary' log"
+bench_time "git mlv log, cold" "$results" --prepare "rm -rf .git/mlv" "'$binary' log"
+bench_time "git mlv log, no cache" "$results" "GIT_MLV_NO_CACHE=1 '$binary' log"
+bench_table "$results"
+python3 - "$results" <<'PYTHON'
+import json
+import sys
 
-# Fill the cache once so that the warm runs measure the steady state.
-"$binary" log >/dev/null
+results = {r["command"]: r["median"] for r in map(json.loads, open(sys.argv[1]))}
+baseline = results["git log --name-status"]
+for name in ("git log --patch", "git mlv log, warm", "git mlv log, cold", "git mlv log, no cache"):
+    print(f"{name}: {results[name] / baseline:.1f} x git log --name-status")
+print("target: git mlv log, warm, at most 2.0 x")
+PYTHON
 
-if command -v hyperfine >/dev/null; then
-    hyperfine --warmup 1 --runs 5 --export-markdown "$work/results.md" \
-        -n "git log --name-status" "git log --name-status >/dev/null" \
-        -n "git mlv log (warm cache)" "'$binary' log >/dev/null" \
-        -n "git mlv log (no cache)" "GIT_MLV_NO_CACHE=1 '$binary' log >/dev/null"
-    cat "$work/results.md"
-else
-    for run in 1 2 3; do
-        echo "run $run"
-        time git log --name-status >/dev/null
-        time "$binary" log >/dev/null
-        time GIT_MLV_NO_CACHE=1 "$binary" log >/dev/null
-    done
+if [[ ${BENCH_PERF:-0} == 1 ]] && command -v perf >/dev/null; then
+    "$binary" log >/dev/null
+    perf record -q -F 499 --call-graph dwarf,16384 -o "$work/perf.data" "$binary" log \
+        >/dev/null 2>&1
+    echo "inclusive share of one warm run, by function:"
+    perf report -i "$work/perf.data" --children --stdio --sort sym -g none 2>/dev/null |
+        grep -E '^ +[0-9.]+%.*\] (mlv::|git_)' | head -40 | cut -c1-160
 fi

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds a synthetic model repository with a long history for benchmarking
-# `git mlv log`: small config, generation config and tokenizer JSON edits,
-# LFS pointer changes of four safetensors shards, README edits that rewrite
-# one line, and sessions by several authors. The history is written with
-# `git fast-import`, so 10,000 commits take seconds.
+# `git mlv log`. The history contains small edits of config.json,
+# generation_config.json and the tokenizer files, LFS pointer changes of four
+# safetensors shards, README edits that rewrite one line, and sessions by
+# several authors. Every 1,000 commits, one commit resizes the vocabulary
+# through config.json, the shard index, tokenizer.json and the embedding and
+# head shards. The history is written with `git fast-import`, so 10,000
+# commits take seconds.
 #
 #   bench/make_history.sh <directory> [commits]   (default 10000)
 #
@@ -78,7 +81,10 @@ def tokenizer_json():
 
 def index_json():
     weight_map = {name: SHARDS[i % 4] for i, name in enumerate(TENSORS)}
-    return dump({"metadata": {"total_size": 4 * 3_000_000_000}, "weight_map": weight_map})
+    # Embedding and head rows of 4096 BF16 values grow with the vocabulary.
+    extra_rows = state["config"]["vocab_size"] - 32000
+    total_size = 4 * 3_000_000_000 + 2 * extra_rows * 4096 * 2
+    return dump({"metadata": {"total_size": total_size}, "weight_map": weight_map})
 
 
 def files_initial():
@@ -100,6 +106,17 @@ def files_initial():
 def edit(i):
     """Returns (message, {path: content}) for commit i > 0."""
     kind = i % 10
+    if i % 1000 == 500:
+        vocab_size = state["config"]["vocab_size"] + 64
+        state["config"]["vocab_size"] = vocab_size
+        first = len(state["vocab"])
+        state["vocab"].update({f"tok{token_id}": token_id for token_id in range(first, first + 64)})
+        files = {"config.json": dump(state["config"]), "tokenizer.json": tokenizer_json(),
+                 "model.safetensors.index.json": index_json()}
+        for name in (SHARDS[0], SHARDS[-1]):
+            state["shards"][name] = i
+            files[name] = pointer(f"{name}:{i}", 3_000_000_000 + 64 * 4096 * 2)
+        return f"Resize the vocabulary to {vocab_size}", files
     if kind in (0, 1, 2):
         # Model cards stay a few kilobytes: an edit rewrites one line.
         state["readme"][5 + i % 60] = f"Line {i % 60} of the model card, revised in commit {i}."

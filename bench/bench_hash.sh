@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Times how `git mlv show --worktree` hashes a large weights file, against one
+# streaming SHA-256 pass by `sha256sum` and `openssl dgst -sha256`.
+#
+#   bench/bench_hash.sh <git-mlv binary> [MiB]   (default 4096: 4 GiB)
+#
+# The repository tracks one safetensors file of that size through Git LFS,
+# as Hugging Face repositories do. git-mlv computes SHA-256 and XXH3-128 in
+# one pass, so its cold run should take about as long as one SHA-256 pass.
+# Five cases, each timed BENCH_RUNS times (see bench/lib.sh):
+#   sha256sum, openssl dgst  the baselines
+#   cold                     no metadata cache (.git/mlv removed): hashed
+#   warm                     size, mtime and inode unchanged: nothing hashed
+#   touch                    mtime changed: hashed again
+#   new inode                an identical copy with the same mtime renamed in
+#                            place: hashed again
+# All runs read the file from the page cache (a warm-up run precedes each
+# case), so the figures are CPU cost, not disk speed. Afterwards the script
+# checks with `-v` trace lines that the warm run hashed nothing and that the
+# touch and new-inode runs did hash. Needs hyperfine, git-lfs, openssl and
+# python3; the data goes to a temporary directory under TMPDIR (or /tmp) and
+# takes twice the file size plus the LFS object while it runs.
+set -euo pipefail
+
+if [[ $# -lt 1 || $# -gt 2 ]]; then
+    echo "usage: $0 <git-mlv binary> [MiB]" >&2
+    exit 129
+fi
+binary=$(realpath "$1")
+mebibytes=${2:-4096}
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
+bench_require hyperfine git-lfs openssl python3 sha256sum
+
+work=$(mktemp -d)
+trap 'bench_unlock; rm -rf "$work"' EXIT
+repo=$work/repo
+results=$work/results.json
+
+# Set-up, before any timing: a committed LFS file and a copy with the same
+# content and mtime but another inode, for the rename case.
+git init -q -b main "$repo"
+cd "$repo"
+git config user.name bench
+git config user.email bench@example.com
+git lfs install --local >/dev/null
+git lfs track '*.safetensors' >/dev/null
+printf '{"model_type": "llama", "vocab_size": 131072, "hidden_size": 4096}\n' >config.json
+"$here/make_safetensors.sh" model.safetensors "$mebibytes"
+git add .gitattributes config.json model.safetensors
+git commit -q -m "Add weights"
+cp -p model.safetensors "$work/copy.safetensors"
+bytes=$(stat -c %s model.safetensors)
+
+# The oid must be the file's SHA-256; this run also loads the page cache.
+expected=$(sha256sum model.safetensors | cut -d' ' -f1)
+actual=$("$binary" show --worktree --json | python3 -c '
+import json, sys
+print(next(a["oid"] for a in json.load(sys.stdin)["artifacts"] if a["path"] == "model.safetensors"))')
+if [[ $actual != "$expected" ]]; then
+    echo "error: git mlv reports oid $actual, sha256sum $expected" >&2
+    exit 1
+fi
+
+swap="mv model.safetensors '$work/spare' && mv '$work/copy.safetensors' model.safetensors"
+swap+=" && mv '$work/spare' '$work/copy.safetensors'"
+
+bench_machine
+echo "file: model.safetensors, $bytes bytes, tracked through Git LFS"
+bench_time "sha256sum" "$results" "sha256sum model.safetensors"
+bench_time "openssl dgst -sha256" "$results" "openssl dgst -sha256 model.safetensors"
+bench_time "git mlv show --worktree, cold" "$results" --prepare "rm -rf .git/mlv" \
+    "'$binary' show --worktree"
+bench_time "git mlv show --worktree, warm" "$results" "'$binary' show --worktree"
+bench_time "git mlv show --worktree, after touch" "$results" --prepare "touch model.safetensors" \
+    "'$binary' show --worktree"
+bench_time "git mlv show --worktree, new inode" "$results" --prepare "$swap" \
+    "'$binary' show --worktree"
+bench_table "$results" "$bytes"
+
+# Trace check: which runs hashed the file.
+count_hashing() {
+    "$binary" show --worktree -v 2>&1 >/dev/null | grep -c "hashing model.safetensors" || true
+}
+"$binary" show --worktree >/dev/null
+warm=$(count_hashing)
+touch model.safetensors
+touched=$(count_hashing)
+eval "$swap"
+renamed=$(count_hashing)
+echo "trace: files hashed when warm: $warm, after touch: $touched, after new inode: $renamed"
+if [[ $warm != 0 || $touched != 1 || $renamed != 1 ]]; then
+    echo "error: expected 0, 1 and 1 'hashing model.safetensors' trace lines" >&2
+    exit 1
+fi
