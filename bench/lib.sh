@@ -3,9 +3,10 @@
 # Environment:
 #   BENCH_RUNS       timed runs per measurement (default 5; one warm-up run
 #                    comes on top)
-#   BENCH_LOCK_FILE  when set, this file exists while each measurement runs
-#                    (and is removed on exit), so that cooperating jobs on a
-#                    shared machine can wait for it
+#   BENCH_LOCK_FILE  when set, this file exists while measurements run, so
+#                    that cooperating jobs on a shared machine can wait for
+#                    it. It is released between measurements once it has been
+#                    held for 2 minutes, and removed on exit.
 #   BENCH_LOAD_WAIT  seconds to wait, once the lock is taken, for the 1-minute
 #                    load average to fall below 1.5 (default 60)
 
@@ -39,6 +40,7 @@ bench_lock() {
     done
     : >"$BENCH_LOCK_FILE"
     bench_locked=1
+    bench_locked_since=$SECONDS
 
     local waited=0
     while ((waited < ${BENCH_LOAD_WAIT:-60})) &&
@@ -46,6 +48,15 @@ bench_lock() {
         sleep 5
         waited=$((waited + 5))
     done
+}
+
+# Releases the lock after a measurement when it has been held for 2 minutes,
+# and pauses so that waiting jobs can take their turn.
+bench_yield() {
+    if [[ -n ${bench_locked:-} ]] && ((SECONDS - bench_locked_since >= 120)); then
+        bench_unlock
+        sleep 30
+    fi
 }
 
 bench_unlock() {
@@ -64,11 +75,13 @@ bench_time() {
     shift 2
     local single load
     single=$(mktemp)
-    bench_lock
+    if [[ -z ${bench_locked:-} ]]; then
+        bench_lock
+    fi
     load=$(cut -d' ' -f1 /proc/loadavg)
     hyperfine --style none --warmup 1 --runs "$bench_runs" --export-json "$single" "$@" -n "$label" \
         >/dev/null
-    bench_unlock
+    bench_yield
     python3 -c '
 import json, sys
 result = json.load(open(sys.argv[1]))["results"][0]
