@@ -102,6 +102,7 @@ done
 count_hashing() {
     "$binary" show --worktree -v 2>&1 >/dev/null | grep -c "hashing model.safetensors" || true
 }
+git update-index -q --refresh
 "$binary" show --worktree >/dev/null
 warm=$(count_hashing)
 echo "trace: files hashed when warm: $warm"
@@ -112,8 +113,6 @@ fi
 if ((${#failures[@]} > 0)); then
     exit 1
 fi
-git update-index -q --refresh
-"$binary" show --worktree >/dev/null
 touch model.safetensors
 touched=$(count_hashing)
 eval "$swap"
