@@ -53,7 +53,7 @@ git commit -q -m "Add weights"
 cp -p model.safetensors "$work/copy.safetensors"
 bytes=$(stat -c %s model.safetensors)
 
-# The oid must be the file's SHA-256; this run also loads the page cache.
+# The oid must be the file's SHA-256. This run also loads the page cache.
 expected=$(sha256sum model.safetensors | cut -d' ' -f1)
 actual=$("$binary" show --worktree --json | python3 -c '
 import json, sys

@@ -1,4 +1,4 @@
-# Shared helpers for the bench_*.sh scripts; source it, do not run it.
+# Shared helpers for the bench_*.sh scripts. Source this file, do not run it.
 #
 # Environment:
 #   BENCH_RUNS       timed runs per measurement (default 5; one warm-up run
