@@ -74,7 +74,7 @@ bench_time() {
     local label=$1 results=$2
     shift 2
     local single load
-    single=$(mktemp)
+    single=$(mktemp "$results.XXXXXX") # next to the results, so the caller's cleanup removes it
     if [[ -z ${bench_locked:-} ]]; then
         bench_lock
     fi
