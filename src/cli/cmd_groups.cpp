@@ -71,16 +71,31 @@ std::string count_of(size_t count, std::string_view noun) {
     return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
 }
 
-void print_text(const lifecycle::GroupsResult& result, size_t commit_count) {
-    const bool color = term::use_color(term::Stream::out);
+// Prints where every commit of the history went, so that the counts add up
+// to `commit_count`, then the sessions built from the counted commits.
+void print_counts(const lifecycle::GroupsResult& result, size_t commit_count,
+                  size_t bulk_node_limit) {
+    using lifecycle::Exclusion;
     const auto& graph = result.graph;
     std::cout << count_of(result.groups.size(), "group") << " from "
-              << count_of(commit_count, "commit") << ": "
-              << count_of(graph.commits_counted, "commit") << " and "
-              << count_of(graph.sessions_counted, "session") << " counted, "
-              << count_of(graph.excluded_commits.size(), "commit") << " and "
-              << count_of(graph.sessions_excluded, "session") << " left out; modularity "
+              << count_of(commit_count, "commit") << ", modularity "
               << fixed(result.partition.modularity) << '\n';
+    std::cout << "  commits: " << graph.commits_counted << " counted, "
+              << graph.commits_without_changes << " without file changes, "
+              << lifecycle::excluded_count(graph, Exclusion::initial_import)
+              << " in the initial import, " << lifecycle::excluded_count(graph, Exclusion::merge)
+              << " merges, " << lifecycle::excluded_count(graph, Exclusion::bulk) << " bulk (over "
+              << bulk_node_limit << " files)\n";
+    std::cout << "  sessions: " << graph.sessions_counted + graph.sessions_excluded
+              << " built from the counted commits, " << graph.sessions_counted << " counted, "
+              << graph.sessions_excluded << " bulk (over " << bulk_node_limit << " files)\n";
+}
+
+void print_text(const lifecycle::GroupsResult& result, size_t commit_count,
+                size_t bulk_node_limit) {
+    const bool color = term::use_color(term::Stream::out);
+    const auto& graph = result.graph;
+    print_counts(result, commit_count, bulk_node_limit);
 
     for (const auto& group : result.groups) {
         print_group(group, graph, color);
@@ -124,7 +139,7 @@ int run_groups(const GroupsCommandOptions& options) {
         return exit_code::ok;
     }
 
-    print_text(result, history.size());
+    print_text(result, history.size(), options.bulk_node_limit);
     if (options.write) {
         std::cout << "\nwrote " << count_of(written_count, "group") << " to '" << written_path
                   << "'\n";

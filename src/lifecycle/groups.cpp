@@ -243,6 +243,7 @@ Json to_json(const GroupsResult& result) {
     return {{"modularity", result.partition.modularity},
             {"levels", result.partition.levels},
             {"commits_counted", graph.commits_counted},
+            {"commits_without_changes", graph.commits_without_changes},
             {"sessions_counted", graph.sessions_counted},
             {"sessions_excluded", graph.sessions_excluded},
             {"excluded_commits", excluded},

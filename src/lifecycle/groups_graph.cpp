@@ -4,6 +4,7 @@
 
 #include "mlv/util/trace.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <regex>
@@ -199,6 +200,12 @@ std::optional<Exclusion> exclusion_of(const CommitRecord& record, int session, s
 
 } // namespace
 
+size_t excluded_count(const CoChangeGraph& graph, Exclusion reason) {
+    return static_cast<size_t>(
+        std::count_if(graph.excluded_commits.begin(), graph.excluded_commits.end(),
+                      [reason](const ExcludedCommit& commit) { return commit.reason == reason; }));
+}
+
 CoChangeGraph build_cochange_graph(const std::vector<CommitRecord>& history,
                                    const GroupsOptions& options) {
     CoChangeGraph graph;
@@ -219,6 +226,7 @@ CoChangeGraph build_cochange_graph(const std::vector<CommitRecord>& history,
             touched.insert(table.apply(change));
         }
         if (touched.empty()) {
+            ++graph.commits_without_changes;
             continue;
         }
 

@@ -285,12 +285,14 @@ std::string groups_section(const GroupsResult& groups) {
     out += "<p class=\"note\">Files that change together in the same commits or change sessions, "
            "found with the Louvain method (modularity " +
            fixed(groups.partition.modularity, 3) +
-           "). Counted: " + std::to_string(graph.commits_counted) + " commits and " +
-           std::to_string(graph.sessions_counted) +
-           " sessions; left out: " + std::to_string(graph.excluded_commits.size()) +
-           " commits (initial import, merges, bulk) and " +
-           std::to_string(graph.sessions_excluded) +
-           " bulk sessions. Edge width follows the edge weight; hollow nodes are deleted "
+           "). Commits: " + std::to_string(graph.commits_counted) + " counted, " +
+           std::to_string(graph.commits_without_changes) + " without file changes, " +
+           std::to_string(excluded_count(graph, Exclusion::initial_import)) +
+           " in the initial import, " + std::to_string(excluded_count(graph, Exclusion::merge)) +
+           " merges, " + std::to_string(excluded_count(graph, Exclusion::bulk)) +
+           " bulk. Sessions of counted commits: " + std::to_string(graph.sessions_counted) +
+           " counted, " + std::to_string(graph.sessions_excluded) +
+           " bulk. Edge width follows the edge weight, and hollow nodes are deleted "
            "files.</p>";
 
     if (graph.edges.empty()) {

@@ -81,6 +81,16 @@ if clone Reflection-Llama-3.1-70B; then
         tokenizer.json special_tokens_map.json generation_config.json
     check_report Reflection
     echo "ok: Reflection vocabulary change is one group"
+    # 130 of its 345 commits change no file; with them the counts add up.
+    python3 - "$work/reflection.json" <<'EOF' || fail "Reflection: groups counts do not add up"
+import json, sys
+data = json.load(open(sys.argv[1]))
+total = (data["commits_counted"] + data["commits_without_changes"]
+         + len(data["excluded_commits"]))
+assert data["commits_without_changes"] == 130, data["commits_without_changes"]
+assert total == data["commits"] == 345, (total, data["commits"])
+EOF
+    echo "ok: Reflection commit counts add up"
     ran=1
 fi
 

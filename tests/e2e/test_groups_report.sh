@@ -107,6 +107,9 @@ for round in 1 2 3; do
     commit_at $((day + 2)) 0 -m "Fix <script>alert($round)</script> & \"typos\""
 done
 
+# An upload that repeats identical content leaves a commit without changes.
+commit_at 12 0 --allow-empty -m "Upload README.md"
+
 # groups --json: the two groups, with the comparison.
 "$GIT_MLV" groups --json >"$work/groups.json" || fail "groups --json exited with $?"
 python3 - "$work/groups.json" <<'EOF' || fail "unexpected groups in --json output"
@@ -127,6 +130,15 @@ EOF
 pass "groups --json finds both groups"
 
 "$GIT_MLV" groups >"$work/groups.txt" || fail "groups exited with $?"
+# The commit counts add up to the history's length.
+python3 - "$work/groups.txt" "$(git rev-list --count HEAD)" <<'EOF' || fail "groups counts do not add up"
+import re, sys
+text = open(sys.argv[1]).read()
+line = re.search(r"^  commits: (.*)$", text, re.M).group(1)
+counts = [int(n) for n in re.findall(r"(\d+) (?:counted|without|in the|merges|bulk)", line)]
+assert len(counts) == 5, line
+assert sum(counts) == int(sys.argv[2]), (line, sys.argv[2])
+EOF
 expect_in "$work/groups.txt" "mined-tokenizer"
 expect_in "$work/groups.txt" "model-*-of-00002.safetensors"
 expect_in "$work/groups.txt" "built-in 'tokenizer': shares tokenizer.json, tokenizer_config.json"

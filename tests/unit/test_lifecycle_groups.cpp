@@ -304,6 +304,33 @@ TEST_CASE("groups graph: bulk session left out") {
     CHECK(graph.edges[0].weight == doctest::Approx(0.5));
 }
 
+TEST_CASE("groups graph: every commit accounted") {
+    CommitRecord merge = commit("merge", 4, {modified("config.json"), modified("README.md")});
+    merge.commit.parents = {"p1", "p2"};
+    std::vector<FileChange> bulk;
+    for (const char* name : {"a.json", "b.json", "c.json", "d.json"}) {
+        bulk.push_back(modified(name));
+    }
+    const std::vector<CommitRecord> history = {
+        root_commit({modified("config.json"), modified("README.md")}),
+        commit("a", 2, {modified("config.json")}),
+        commit("empty", 2, {}),
+        commit("b", 3, std::move(bulk)),
+        merge,
+        commit("c", 5, {modified("README.md")}),
+    };
+
+    const auto graph = build_cochange_graph(history, GroupsOptions{3});
+
+    CHECK(graph.commits_counted == 2);
+    CHECK(graph.commits_without_changes == 1);
+    CHECK(excluded_count(graph, Exclusion::initial_import) == 1);
+    CHECK(excluded_count(graph, Exclusion::merge) == 1);
+    CHECK(excluded_count(graph, Exclusion::bulk) == 1);
+    CHECK(graph.commits_counted + graph.commits_without_changes + graph.excluded_commits.size() ==
+          history.size());
+}
+
 namespace {
 
 // Two clusters edited in their own sessions: {config, index, shards} and

@@ -72,7 +72,13 @@ struct CoChangeGraph {
     size_t sessions_counted = 0;
     size_t sessions_excluded = 0; // sessions over the bulk limit
     std::vector<ExcludedCommit> excluded_commits;
+    // Commits that change no file, such as an upload that repeats identical
+    // content. Every commit of the history is counted, excluded or one of these.
+    size_t commits_without_changes = 0;
 };
+
+// Returns how many of `graph.excluded_commits` were left out for `reason`.
+size_t excluded_count(const CoChangeGraph& graph, Exclusion reason);
 
 // Returns the weight of a pair that changed together in `co_commits` of the
 // counted commits and `co_sessions` of the counted sessions, when the two
