@@ -218,10 +218,10 @@ Json commit_json(const lifecycle::CommitRecord& record) {
         secondary.push_back(lifecycle::to_string(stage));
     }
     Json files = Json::array();
-    for (const auto& file : record.diff.files) {
+    for (const auto& file : record.files) {
         files.push_back({{"path", file.path},
                          {"role", artifacts::to_string(file.role)},
-                         {"summary", file.headline()}});
+                         {"summary", file.headline}});
     }
     return {
         {"commit", record.commit.id},
@@ -317,6 +317,9 @@ void run_log(const LogOptions& options) {
     artifacts::Loader loader(repo, *cache);
     lifecycle::HistoryOptions history_options;
     history_options.session_gap_seconds = options.session_gap_minutes * 60;
+    if (!cache_disabled()) {
+        history_options.log_cache_directory = repo.common_dir() + "mlv/log";
+    }
     auto records =
         value_or_die(lifecycle::classify_history(repo, loader, options.range, history_options));
     cache->flush();

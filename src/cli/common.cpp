@@ -21,9 +21,13 @@ git::Repository open_repository() {
     return std::move(repo).value();
 }
 
-std::unique_ptr<store::Cache> open_cache(const git::Repository& repo) {
+bool cache_disabled() {
     const char* disabled = std::getenv("GIT_MLV_NO_CACHE");
-    if (disabled != nullptr && *disabled != '\0') {
+    return disabled != nullptr && *disabled != '\0';
+}
+
+std::unique_ptr<store::Cache> open_cache(const git::Repository& repo) {
+    if (cache_disabled()) {
         return std::make_unique<store::Cache>("");
     }
     return std::make_unique<store::Cache>(repo.common_dir() + "mlv");

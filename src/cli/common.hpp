@@ -17,6 +17,9 @@ namespace mlv::cli {
 // with Git's "not a git repository" message and exit status 128.
 git::Repository open_repository();
 
+// Returns whether GIT_MLV_NO_CACHE is set (to anything but the empty string).
+bool cache_disabled();
+
 // The metadata cache of `repo`; disabled when GIT_MLV_NO_CACHE is set.
 std::unique_ptr<store::Cache> open_cache(const git::Repository& repo);
 

@@ -7,6 +7,7 @@
 // loaded again.
 #include "mlv/lifecycle/history.hpp"
 
+#include "history_cache.hpp"
 #include "mlv/util/trace.hpp"
 
 #include <algorithm>
@@ -86,6 +87,19 @@ class HistoryWalker {
         }
         auto sessions = assign_sessions(*commits, options_.session_gap_seconds);
 
+        store::HistoryCache cache(options_.log_cache_directory);
+        std::string key;
+        if (!options_.log_cache_directory.empty()) {
+            key = detail::log_cache_key(repo_, context_.repository_name, *commits,
+                                        options_.session_gap_seconds);
+            if (auto entry = cache.load(key)) {
+                if (auto records = detail::records_from_cache(repo_, *entry, *commits, sessions)) {
+                    trace::log("lifecycle", "using the log cache " + key);
+                    return std::move(*records);
+                }
+            }
+        }
+
         std::vector<CommitRecord> records;
         records.reserve(commits->size());
         for (size_t i = 0; i < commits->size(); ++i) {
@@ -96,6 +110,9 @@ class HistoryWalker {
             records.push_back(std::move(*record));
         }
         inherit_empty_commits(records);
+        if (!key.empty()) {
+            cache.store(key, detail::make_cache_entry(repo_, records));
+        }
         return records;
     }
 
@@ -127,6 +144,9 @@ class HistoryWalker {
             context = &tree_context;
         }
         record.diff = diff_change_set(record.changes, diff_options_, context);
+        for (const auto& file : record.diff.files) {
+            record.files.push_back(FileSummary{file.path, file.role, file.headline()});
+        }
 
         auto classification =
             classify_commit(commit, session, record.changes, record.diff, context_);

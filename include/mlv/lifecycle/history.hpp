@@ -18,10 +18,19 @@
 
 namespace mlv::lifecycle {
 
+// One changed file of a commit in the form `git mlv log` prints it.
+struct FileSummary {
+    std::string path;
+    artifacts::Role role = artifacts::Role::other;
+    std::string headline; // FileDiff::headline()
+};
+
 struct CommitRecord {
     git::CommitInfo commit;
+    // Empty in records read from the log cache (see HistoryOptions).
     std::vector<FileChange> changes;
-    ChangeSetDiff diff; // the semantic diff of `changes`, files in the same order
+    ChangeSetDiff diff;             // the semantic diff of `changes`, files in the same order
+    std::vector<FileSummary> files; // one per file of `diff`, also filled from the log cache
     Stage stage = Stage::maintenance;
     std::vector<Stage> secondary_stages;
     Maintenance maintenance = Maintenance::perfective;
@@ -41,6 +50,11 @@ classify_history(const git::Repository& repo, artifacts::Loader& loader, const s
 
 struct HistoryOptions {
     int64_t session_gap_seconds = default_session_gap_seconds;
+    // Directory of the log cache (docs/cache-format.md); empty disables it.
+    // A walk whose inputs match a stored entry returns the stored records,
+    // which have every field except `changes` and `diff`, so only callers
+    // that need neither (`git mlv log`) should set it.
+    std::string log_cache_directory;
 };
 
 Result<std::vector<CommitRecord>> classify_history(const git::Repository& repo,
