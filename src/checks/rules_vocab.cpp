@@ -194,20 +194,27 @@ void check_padding(const ModelDirectory& directory, const std::vector<RowLimit>&
     }
 
     int64_t extra = model.rows - *tokenizer_size;
+    std::string surplus = model.label + " is " + std::to_string(model.rows) + ", " +
+                          std::to_string(extra) + " more than the tokenizer's " +
+                          std::to_string(*tokenizer_size) + " ids";
+    Json values = {{"rows", model.rows}, {"tokenizer_size", *tokenizer_size}, {"padding", extra}};
+    // Padding to a multiple of 64 is a deliberate speed-up; any other
+    // surplus more often means tokens were removed or never added, so it is
+    // not called padding.
+    if (model.rows % 64 == 0) {
+        out.push_back(make_finding("vocab-padding", {model.path}, surplus + " (padding)",
+                                   "nothing to fix: the rows are padded to a multiple of 64",
+                                   std::move(values)));
+        return;
+    }
     auto finding = make_finding(
         "vocab-padding", {model.path},
-        model.label + " is " + std::to_string(model.rows) + ", " + std::to_string(extra) +
-            " more than the tokenizer's " + std::to_string(*tokenizer_size) + " ids (padding)",
-        "", {{"rows", model.rows}, {"tokenizer_size", *tokenizer_size}, {"padding", extra}});
-    // Padding to a multiple of 64 is a deliberate speed-up; any other
-    // surplus more often means tokens were removed or never added.
-    if (model.rows % 64 == 0) {
-        finding.hint = "nothing to fix: the rows are padded to a multiple of 64";
-    } else {
-        finding.severity = Severity::warning;
-        finding.hint = "check that the extra rows are intended: padding is usually to a "
-                       "multiple of 64";
-    }
+        surplus + ": no token id uses the extra rows, and " + std::to_string(model.rows) +
+            " is not a multiple of 64 as padding usually is",
+        "check that no tokens are missing from the tokenizer, or pad vocab_size to a multiple "
+        "of 64",
+        std::move(values));
+    finding.severity = Severity::warning;
     out.push_back(std::move(finding));
 }
 

@@ -196,6 +196,7 @@ TEST_CASE("vocab: padding to a multiple of 64 is info") {
     REQUIRE(padding.size() == 1);
     CHECK(padding[0].severity == Severity::info);
     CHECK(padding[0].values["padding"] == 152064 - 151646);
+    CHECK(padding[0].message.find("(padding)") != std::string::npos);
     for (const auto& finding : findings) {
         CHECK(finding.severity != Severity::error);
     }
@@ -208,6 +209,19 @@ TEST_CASE("vocab: odd padding is a warning") {
     auto padding = with_rule(check(state.snapshot()), "vocab-padding");
     REQUIRE(padding.size() == 1);
     CHECK(padding[0].severity == Severity::warning);
+    CHECK(padding[0].message.find("(padding)") == std::string::npos);
+    CHECK(padding[0].message.find("no token id uses the extra rows") != std::string::npos);
+}
+
+TEST_CASE("vocab: one row too many is not padding") {
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, llama_config(385))
+        .add("tokenizer.json", Format::tokenizer_json, tokenizer_json(384, {}));
+    auto padding = with_rule(check(state.snapshot()), "vocab-padding");
+    REQUIRE(padding.size() == 1);
+    CHECK(padding[0].severity == Severity::warning);
+    CHECK(padding[0].message.find("(padding)") == std::string::npos);
+    CHECK(padding[0].values["padding"] == 1);
 }
 
 TEST_CASE("vocab: output head rows differ") {
