@@ -80,14 +80,26 @@ void check_integrity(const CheckInput& input, Findings& out) {
         const std::string& error = *artifact.description->error;
         Json values = {{"format", std::string(artifacts::to_string(artifact.format))},
                        {"error", error}};
-        if (auto position = json_error_position(error)) {
+        auto position = json_error_position(error);
+        if (position) {
             values["line"] = position->first;
             values["column"] = position->second;
         }
-        out.push_back(make_finding(
-            "file-invalid", {artifact.path}, "cannot read " + quote(artifact.path) + ": " + error,
-            "fix the file at the position given; rules that need it skip it until then",
-            std::move(values)));
+        // For a pointer the reader saw the LFS object, not the pointer text
+        // at the path, so the message names the object it read.
+        std::string subject = quote(artifact.path);
+        if (artifact.is_lfs()) {
+            subject = "the Git LFS object " + artifact.oid.substr(0, 12) + " behind the pointer " +
+                      quote(artifact.path);
+            values["oid"] = artifact.oid;
+        }
+        std::string hint = position ? "fix the file at the position given"
+                           : artifact.is_lfs()
+                               ? "commit a valid file in its place with git-lfs installed"
+                               : "replace it with a valid file";
+        out.push_back(
+            make_finding("file-invalid", {artifact.path}, "cannot read " + subject + ": " + error,
+                         hint + "; rules that need it skip it until then", std::move(values)));
     }
 }
 

@@ -114,6 +114,7 @@ TEST_CASE("integrity: invalid generation config") {
     CHECK(invalid[0].values["line"] == 3);
     CHECK(invalid[0].values["column"] == 16);
     CHECK(invalid[0].severity == Severity::error);
+    CHECK(invalid[0].hint.find("position given") != std::string::npos);
     // The other rules still run.
     CHECK(with_rule(findings, "vocab-token-out-of-range").size() == 1);
 }
@@ -129,4 +130,35 @@ TEST_CASE("integrity: failed content guess is no finding") {
     auto invalid = with_rule(mlv::test::check(state.snapshot()), "file-invalid");
     REQUIRE(invalid.size() == 1);
     CHECK(invalid[0].paths.front() == "pytorch_model.bin");
+}
+
+TEST_CASE("integrity: invalid header has no position") {
+    SnapshotBuilder state;
+    state.add_invalid("model.safetensors", Format::safetensors,
+                      "header length 9e18 exceeds file size");
+    auto invalid = with_rule(mlv::test::check(state.snapshot()), "file-invalid");
+    REQUIRE(invalid.size() == 1);
+    CHECK(invalid[0].message.find("cannot read 'model.safetensors': header length") !=
+          std::string::npos);
+    CHECK(invalid[0].hint.find("position") == std::string::npos);
+    CHECK_FALSE(invalid[0].values.contains("line"));
+}
+
+TEST_CASE("integrity: invalid LFS object is named") {
+    // The reader saw the LFS object behind the pointer, not the pointer text
+    // in the file, so the message must name the object.
+    SnapshotBuilder state;
+    state.add_invalid("model.gguf", Format::gguf, "bad magic 0x70010000 (expected 'GGUF')");
+    auto snapshot = state.snapshot();
+    snapshot.artifacts[0].storage = Storage::lfs;
+    const std::string oid = snapshot.artifacts[0].oid;
+
+    auto invalid = with_rule(mlv::test::check(snapshot), "file-invalid");
+    REQUIRE(invalid.size() == 1);
+    CHECK(invalid[0].message == "cannot read the Git LFS object " + oid.substr(0, 12) +
+                                    " behind the pointer 'model.gguf': bad magic 0x70010000 "
+                                    "(expected 'GGUF')");
+    CHECK(invalid[0].values["oid"] == oid);
+    CHECK(invalid[0].hint.find("position") == std::string::npos);
+    CHECK(invalid[0].hint.find("git-lfs") != std::string::npos);
 }
