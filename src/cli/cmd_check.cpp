@@ -21,6 +21,7 @@ struct CheckOptions {
     bool strict = false;
     bool require_lfs_objects = false;
     bool list_rules = false;
+    bool quiet = false;
 };
 
 void print_rules(bool as_json) {
@@ -68,7 +69,7 @@ int run_check_command(const CheckOptions& options) {
         print_json(checks::format_json(report));
     } else if (format == "sarif") {
         print_json(checks::format_sarif(report));
-    } else {
+    } else if (!(options.quiet && report.findings.empty())) {
         auto color = term::use_color(term::Stream::out) ? checks::Color::on : checks::Color::off;
         std::cout << checks::format_human(report, color);
     }
@@ -84,10 +85,10 @@ void register_check(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<CheckOptions>();
     auto* command = app.add_subcommand(
         "check", "Check that model files agree: vocabulary, special tokens, shapes, shards, LFS");
-    command->footer(
-        "With no revision, checks the working tree. Each finding names its rule; see "
-        "docs/checks.md.\nExit status: 1 when there is an error (or, with --strict, a warning), "
-        "128 on Git errors, 129 on usage errors.");
+    command->footer("With no revision, checks the working tree. Each finding names its rule; "
+                    "'git mlv check --list-rules' lists them.\nExit status: 1 when there is an "
+                    "error (or, with --strict, a warning), "
+                    "128 on Git errors, 129 on usage errors.");
 
     auto* revisions = command->add_option(
         "revisions", options->revisions,
@@ -107,6 +108,9 @@ void register_check(CLI::App& app, CommandContext& context) {
                       "(rule lfs-object-missing; used by the pre-push hook)");
     command->add_flag("--list-rules", options->list_rules,
                       "List the rule ids with their default severity and exit");
+    command->add_flag("-q,--quiet", options->quiet,
+                      "Print nothing when there are no findings (human output only; the hooks "
+                      "use it)");
     add_verbose_flag(*command);
     add_progress_flags(*command);
 

@@ -70,6 +70,9 @@ pass "pre-commit accepts a consistent commit"
 
 # (b) pushes to a local bare remote, with git-lfs's pre-push chained
 expect_success git push origin main
+if grep -q "no findings" "$work/out"; then
+    fail "a clean push printed git-mlv's report"
+fi
 good_oid=$(git lfs ls-files --long | awk '/model.safetensors/ {print $1}')
 [ -f "$remote/lfs/objects/${good_oid:0:2}/${good_oid:2:2}/$good_oid" ] ||
     fail "git-lfs's pre-push did not upload the LFS object"
@@ -85,6 +88,8 @@ expect_failure git push origin main
 expect_output "extra.dat"
 expect_output "rejected by git-mlv's pre-push hook"
 [ "$(git -C "$remote" rev-parse main)" = "$(git rev-parse HEAD~1)" ] || fail "a rejected push updated the remote"
+expect_output "hint: to push anyway, run 'GIT_MLV_SKIP_HOOKS=1 git push ...'"
+expect_output "hint: 'git push --no-verify' would also skip git-lfs's pre-push hook"
 pass "push of an LFS pointer without its object is rejected"
 
 git reset -q --hard HEAD~1

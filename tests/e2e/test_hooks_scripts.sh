@@ -69,19 +69,19 @@ pass "install writes hooks/ byte for byte"
 
 # pre-commit
 expect_success git commit -q --allow-empty -m c1
-expect_log "git-mlv check --staged" "user pre-commit"
+expect_log "git-mlv check --staged --quiet" "user pre-commit"
 pass "pre-commit runs the check, then the chained hook"
 
 expect_failure env STUB_EXIT=1 git commit -q --allow-empty -m rejected
 expect_output "the staged files have errors"
 expect_output "git commit --no-verify"
-expect_log "git-mlv check --staged"
+expect_log "git-mlv check --staged --quiet"
 [ "$(git rev-list --count HEAD)" = 1 ] || fail "a rejected commit was recorded"
 pass "pre-commit rejects on exit status 1"
 
 expect_failure env STUB_EXIT=128 git commit -q --allow-empty -m rejected
 expect_output "failed with exit status 128"
-expect_log "git-mlv check --staged"
+expect_log "git-mlv check --staged --quiet"
 pass "pre-commit rejects on exit status 128"
 
 expect_success env STUB_EXIT=1 git commit -q --no-verify --allow-empty -m c2
@@ -94,12 +94,12 @@ expect_log "user pre-commit"
 pass "GIT_MLV_SKIP_HOOKS skips only the check"
 
 expect_failure env USER_HOOK_EXIT=3 git commit -q --allow-empty -m rejected
-expect_log "git-mlv check --staged" "user pre-commit"
+expect_log "git-mlv check --staged --quiet" "user pre-commit"
 pass "a failing chained pre-commit rejects the commit"
 
 chmod -x .git/hooks/pre-commit.mlv-chained
 expect_success git commit -q --allow-empty -m c4
-expect_log "git-mlv check --staged"
+expect_log "git-mlv check --staged --quiet"
 chmod +x .git/hooks/pre-commit.mlv-chained
 pass "a chained hook that is not executable is skipped, as Git does"
 
@@ -119,8 +119,8 @@ fi
 c1=$(git rev-parse HEAD~3)
 c4=$(git rev-parse HEAD)
 expect_success git push -q origin main
-expect_log "git-mlv check --require-lfs-objects $c1" \
-    "git-mlv check --require-lfs-objects $c4 ^$c1" \
+expect_log "git-mlv check --require-lfs-objects --quiet $c1" \
+    "git-mlv check --require-lfs-objects --quiet $c4 ^$c1" \
     "user pre-push origin $remote" \
     "stdin refs/heads/main $c4 refs/heads/main 0000000000000000000000000000000000000000"
 pass "pre-push checks a new history as its roots and the range after them"
@@ -129,7 +129,7 @@ git commit -q --no-verify --allow-empty -m c5
 git commit -q --no-verify --allow-empty -m c6
 c6=$(git rev-parse HEAD)
 expect_success git push -q origin main
-expect_log "git-mlv check --require-lfs-objects $c6 ^$c4" \
+expect_log "git-mlv check --require-lfs-objects --quiet $c6 ^$c4" \
     "user pre-push origin $remote" \
     "stdin refs/heads/main $c6 refs/heads/main $c4"
 pass "pre-push checks the commits after the remote tip"
@@ -138,7 +138,7 @@ git switch -q -c feature
 git commit -q --no-verify --allow-empty -m f1
 f1=$(git rev-parse HEAD)
 expect_success git push -q origin feature
-expect_log "git-mlv check --require-lfs-objects $f1 ^$c6" \
+expect_log "git-mlv check --require-lfs-objects --quiet $f1 ^$c6" \
     "user pre-push origin $remote" \
     "stdin refs/heads/feature $f1 refs/heads/feature 0000000000000000000000000000000000000000"
 pass "pre-push excludes remote-tracking branches for a new branch"
@@ -169,8 +169,8 @@ expect_failure env STUB_EXIT=1 git push origin main feature
 expect_output "commits of 'refs/heads/main' to push to 'refs/heads/main' have errors"
 expect_output "commits of 'refs/heads/feature' to push to 'refs/heads/feature' have errors"
 expect_output "GIT_MLV_SKIP_HOOKS=1 git push"
-expect_log_any_order "git-mlv check --require-lfs-objects $c7 ^$c6" \
-    "git-mlv check --require-lfs-objects $f2 ^$f1"
+expect_log_any_order "git-mlv check --require-lfs-objects --quiet $c7 ^$c6" \
+    "git-mlv check --require-lfs-objects --quiet $f2 ^$f1"
 [ "$(git -C "$remote" rev-parse main)" = "$c6" ] || fail "a rejected push updated the remote"
 pass "pre-push checks every pushed ref and rejects on exit status 1"
 
@@ -185,7 +185,7 @@ pass "GIT_MLV_SKIP_HOOKS skips only the check on push"
 echo 'cat >"$STUB_LOG.appended"' >>.git/hooks/pre-push
 git switch -q feature
 expect_success git push -q origin feature
-expect_log "git-mlv check --require-lfs-objects $f2 ^$f1" \
+expect_log "git-mlv check --require-lfs-objects --quiet $f2 ^$f1" \
     "user pre-push origin $remote" \
     "stdin refs/heads/feature $f2 refs/heads/feature $f1"
 echo "refs/heads/feature $f2 refs/heads/feature $f1" >"$work/expected.appended"
