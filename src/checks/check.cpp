@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 
 namespace mlv::checks {
 
@@ -16,6 +17,14 @@ size_t CheckReport::count(Severity severity) const {
     return static_cast<size_t>(
         std::count_if(findings.begin(), findings.end(),
                       [severity](const auto& f) { return f.severity == severity; }));
+}
+
+std::vector<std::string> CheckReport::unread_weights() const {
+    std::set<std::string> paths;
+    for (const auto& state : states) {
+        paths.insert(state.unread_weights.begin(), state.unread_weights.end());
+    }
+    return {paths.begin(), paths.end()};
 }
 
 namespace {
@@ -151,10 +160,22 @@ class SnapshotCache {
     std::map<std::string, std::shared_ptr<const Snapshot>> snapshots_;
 };
 
-// Runs the rules on one state and appends its configured findings.
-Result<void> check_state(const git::Repository& repo, const Snapshot& state, const Snapshot* parent,
-                         const LoadedConfig& config, const CheckRequest& request,
-                         CheckReport& report) {
+CheckedState describe_state(const Snapshot& state, std::string commit_id, std::string summary) {
+    CheckedState checked{
+        state.kind, std::move(commit_id), std::move(summary), state.artifacts.size(), {}};
+    for (const auto& artifact : state.artifacts) {
+        if (artifact.role == artifacts::Role::weights && !artifact.content_present()) {
+            checked.unread_weights.push_back(artifact.path);
+        }
+    }
+    return checked;
+}
+
+// Runs the rules on one state and returns its findings after
+// configuration, without those turned off.
+Result<std::vector<Finding>> configured_findings(const git::Repository& repo, const Snapshot& state,
+                                                 const Snapshot* parent, const LoadedConfig& config,
+                                                 const CheckRequest& request) {
     CheckInput input;
     input.state = &state;
     input.parent = parent;
@@ -172,17 +193,43 @@ Result<void> check_state(const git::Repository& repo, const Snapshot& state, con
         return a.paths.front() < b.paths.front();
     });
 
+    std::vector<Finding> kept;
     for (auto& finding : findings) {
         finding.severity = effective_severity(config.config, finding);
-        if (finding.severity == Severity::off) {
-            continue;
+        if (finding.severity != Severity::off) {
+            finding.commit = state.commit_id;
+            kept.push_back(std::move(finding));
         }
-        finding.commit = state.commit_id;
+    }
+    return kept;
+}
+
+// The findings a range inherits from the state before it.
+struct Baseline {
+    std::string commit_id;
+    std::vector<Finding> findings;
+};
+
+// Runs the rules on one state and appends its configured findings. A
+// finding that `baseline` has too is marked as inherited from it.
+Result<void> check_state(const git::Repository& repo, const Snapshot& state, const Snapshot* parent,
+                         const LoadedConfig& config, const CheckRequest& request,
+                         const Baseline* baseline, CheckReport& report) {
+    auto findings = configured_findings(repo, state, parent, config, request);
+    if (!findings) {
+        return findings.error();
+    }
+    for (auto& finding : *findings) {
         bool repeated = std::any_of(report.findings.begin(), report.findings.end(),
                                     [&finding](const auto& seen) { return seen == finding; });
-        if (!repeated) {
-            report.findings.push_back(std::move(finding));
+        if (repeated) {
+            continue;
         }
+        if (baseline != nullptr && std::find(baseline->findings.begin(), baseline->findings.end(),
+                                             finding) != baseline->findings.end()) {
+            finding.inherited_from = baseline->commit_id;
+        }
+        report.findings.push_back(std::move(finding));
     }
     return {};
 }
@@ -219,8 +266,9 @@ Result<CheckReport> check_working_state(const git::Repository& repo, store::Cach
         parent = std::move(*loaded);
     }
 
-    report.states.push_back({kind, "", "", state->artifacts.size()});
-    auto checked = check_state(repo, *state, parent ? &*parent : nullptr, *config, request, report);
+    report.states.push_back(describe_state(*state, "", ""));
+    auto checked =
+        check_state(repo, *state, parent ? &*parent : nullptr, *config, request, nullptr, report);
     if (!checked) {
         return checked.error();
     }
@@ -295,6 +343,11 @@ Result<CheckReport> run_check(const git::Repository& repo, store::Cache& cache,
     }
     artifacts::Loader loader(repo, cache, config->config.roles);
     SnapshotCache snapshots(loader);
+    std::set<std::string> in_range;
+    for (const auto& commit : *commits) {
+        in_range.insert(commit.id);
+    }
+    bool range = is_range_syntax(request.revisions);
 
     for (const auto& commit : *commits) {
         trace::log("check", "checking commit " + commit.id);
@@ -310,9 +363,29 @@ Result<CheckReport> run_check(const git::Repository& repo, store::Cache& cache,
             }
             parent = *loaded;
         }
-        report.states.push_back(
-            {SnapshotKind::commit, commit.id, commit.summary, (*state)->artifacts.size()});
-        auto checked = check_state(repo, **state, parent.get(), *config, request, report);
+
+        // A commit whose parent lies outside the range starts it: findings
+        // its parent already had were not introduced by the range.
+        std::optional<Baseline> baseline;
+        if (range && parent && in_range.count(commit.parents.front()) == 0) {
+            auto parent_info = repo.commit(commit.parents.front());
+            if (!parent_info) {
+                return parent_info.error();
+            }
+            // NOTE: the parent is checked without its own parent, so
+            // co-edit-stale, which compares with a parent, is never inherited.
+            auto inherited = configured_findings(repo, *parent, nullptr, *config, request);
+            if (!inherited) {
+                return inherited.error();
+            }
+            report.baselines.push_back(
+                describe_state(*parent, parent_info->id, parent_info->summary));
+            baseline = Baseline{parent_info->id, std::move(*inherited)};
+        }
+
+        report.states.push_back(describe_state(**state, commit.id, commit.summary));
+        auto checked = check_state(repo, **state, parent.get(), *config, request,
+                                   baseline ? &*baseline : nullptr, report);
         if (!checked) {
             return checked.error();
         }

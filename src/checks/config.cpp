@@ -30,7 +30,7 @@ void read_rules(const Json& rules, ParsedConfig& parsed) {
     for (const auto& [id, value] : rules.items()) {
         if (find_rule(id) == nullptr) {
             warn(parsed, "unknown rule id '" + id + "' in .mlv.json",
-                 "see docs/checks.md for the rule ids");
+                 "run 'git mlv check --list-rules' for the rule ids");
             continue;
         }
         auto severity = value.is_string() ? parse_severity(value.get<std::string>())

@@ -46,6 +46,9 @@ Json to_json(const Finding& finding) {
     if (!finding.commit.empty()) {
         out["commit"] = finding.commit;
     }
+    if (!finding.inherited_from.empty()) {
+        out["inherited_from"] = finding.inherited_from;
+    }
     return out;
 }
 

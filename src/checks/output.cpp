@@ -9,10 +9,6 @@ namespace mlv::checks {
 
 namespace {
 
-// SARIF requires an absolute URI for the tool.
-// NOTE: a placeholder until the project has a public home; update it then.
-constexpr std::string_view project_uri = "https://example.invalid/git-mlv";
-
 term::Color color_of(Severity severity) {
     switch (severity) {
     case Severity::error:
@@ -66,46 +62,105 @@ std::string summary_line(const CheckReport& report) {
     return line;
 }
 
+// The sentence about weights files whose headers no rule read, or "" when
+// every weights file was read.
+std::string unread_weights_line(const CheckReport& report) {
+    auto paths = report.unread_weights();
+    if (paths.empty()) {
+        return "";
+    }
+    if (paths.size() == 1) {
+        return "'" + paths.front() +
+               "' not checked: its LFS object is not present locally (git lfs pull)";
+    }
+    return std::to_string(paths.size()) +
+           " weights files not checked: their LFS objects are not present locally (git lfs pull)";
+}
+
+} // namespace
+
+namespace {
+
+std::string subject_of(const std::vector<CheckedState>& states, const std::string& commit) {
+    for (const auto& state : states) {
+        if (state.commit_id == commit) {
+            return state.summary;
+        }
+    }
+    return "";
+}
+
+// The heading above a commit's findings: those inherited from the state
+// before the range, or those the commit introduced.
+std::string commit_heading(const CheckReport& report, const Finding& finding, bool paint) {
+    if (!finding.inherited_from.empty()) {
+        const std::string& parent = finding.inherited_from;
+        return "present before the range, at " +
+               term::paint("commit " + parent.substr(0, 12), term::Color::yellow, paint) + " " +
+               subject_of(report.baselines, parent);
+    }
+    return term::paint("commit " + finding.commit.substr(0, 12), term::Color::yellow, paint) + " " +
+           subject_of(report.states, finding.commit);
+}
+
+void append_finding(const Finding& finding, bool paint, std::string& out) {
+    out += "  " +
+           term::paint(std::string(to_string(finding.severity)) + ":", color_of(finding.severity),
+                       paint) +
+           " " + finding.message + " " +
+           term::paint("[" + finding.rule + "]", term::Color::dim, paint) + "\n";
+    if (!finding.hint.empty()) {
+        out += "    " + term::paint("hint: " + finding.hint, term::Color::dim, paint) + "\n";
+    }
+}
+
 } // namespace
 
 std::string format_human(const CheckReport& report, Color color) {
     bool paint = color == Color::on;
-    std::string out;
-    std::string commit;
-    std::string file;
+
+    // Inherited findings first, under their own heading, so that a range's
+    // first commit is not blamed for what it did not change.
+    std::vector<const Finding*> ordered;
     for (const auto& finding : report.findings) {
-        if (finding.commit != commit || out.empty()) {
-            commit = finding.commit;
+        if (!finding.inherited_from.empty()) {
+            ordered.push_back(&finding);
+        }
+    }
+    for (const auto& finding : report.findings) {
+        if (finding.inherited_from.empty()) {
+            ordered.push_back(&finding);
+        }
+    }
+
+    std::string out;
+    std::string section;
+    std::string file;
+    for (const Finding* finding : ordered) {
+        std::string key =
+            finding->inherited_from.empty() ? finding->commit : "^" + finding->inherited_from;
+        if (key != section || out.empty()) {
+            section = key;
             file.clear();
-            if (!commit.empty()) {
-                std::string subject;
-                for (const auto& state : report.states) {
-                    if (state.commit_id == commit) {
-                        subject = state.summary;
-                    }
-                }
-                out += (out.empty() ? "" : "\n") +
-                       term::paint("commit " + commit.substr(0, 12), term::Color::yellow, paint) +
-                       " " + subject + "\n";
+            if (!finding->commit.empty()) {
+                out += (out.empty() ? "" : "\n") + commit_heading(report, *finding, paint) + "\n";
             }
         }
-        if (finding.paths.front() != file) {
-            file = finding.paths.front();
+        if (finding->paths.front() != file) {
+            file = finding->paths.front();
             out += term::paint(file, term::Color::bold, paint) + "\n";
         }
-        out += "  " +
-               term::paint(std::string(to_string(finding.severity)) + ":",
-                           color_of(finding.severity), paint) +
-               " " + finding.message + " " +
-               term::paint("[" + finding.rule + "]", term::Color::dim, paint) + "\n";
-        if (!finding.hint.empty()) {
-            out += "    " + term::paint("hint: " + finding.hint, term::Color::dim, paint) + "\n";
-        }
+        append_finding(*finding, paint, out);
     }
     if (!out.empty()) {
         out += "\n";
     }
-    return out + summary_line(report) + "\n";
+    out += summary_line(report) + "\n";
+    auto unread = unread_weights_line(report);
+    if (!unread.empty()) {
+        out += unread + "\n";
+    }
+    return out;
 }
 
 namespace {
@@ -139,7 +194,12 @@ Json format_json(const CheckReport& report) {
         }
         checked.push_back(std::move(entry));
     }
+    Json not_checked = Json::array();
+    for (const auto& path : report.unread_weights()) {
+        not_checked.push_back({{"path", path}, {"reason", "lfs_object_missing"}});
+    }
     return {{"findings", std::move(findings)},
+            {"not_checked", std::move(not_checked)},
             {"summary",
              {{"error", report.count(Severity::error)},
               {"warning", report.count(Severity::warning)},
@@ -196,17 +256,36 @@ Json format_sarif(const CheckReport& report) {
         if (!finding.commit.empty()) {
             result["properties"] = {{"commit", finding.commit}};
         }
+        if (!finding.inherited_from.empty()) {
+            result["properties"]["inheritedFrom"] = finding.inherited_from;
+        }
         results.push_back(std::move(result));
     }
 
-    Json driver = {{"name", "git-mlv"},
-                   {"version", MLV_VERSION},
-                   {"informationUri", std::string(project_uri)},
-                   {"rules", std::move(rules)}};
+    // The driver has no informationUri: SARIF makes it optional and requires
+    // an absolute URI, and the project has no public address to give.
+    Json driver = {{"name", "git-mlv"}, {"version", MLV_VERSION}, {"rules", std::move(rules)}};
+    Json run = {{"tool", {{"driver", std::move(driver)}}}, {"results", std::move(results)}};
+    // Weights files no rule read are not results (nothing is wrong with
+    // them) but notes on the run, so that a clean log does not claim more
+    // than was checked.
+    auto unread = report.unread_weights();
+    if (!unread.empty()) {
+        Json locations = Json::array();
+        for (const auto& path : unread) {
+            locations.push_back(
+                {{"physicalLocation", {{"artifactLocation", {{"uri", uri_of_path(path)}}}}}});
+        }
+        Json notification = {{"level", "note"},
+                             {"message", {{"text", unread_weights_line(report)}}},
+                             {"locations", std::move(locations)}};
+        run["invocations"] =
+            Json::array({{{"executionSuccessful", true},
+                          {"toolExecutionNotifications", Json::array({std::move(notification)})}}});
+    }
     return {{"version", "2.1.0"},
             {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-            {"runs", Json::array({{{"tool", {{"driver", std::move(driver)}}},
-                                   {"results", std::move(results)}}})}};
+            {"runs", Json::array({std::move(run)})}};
 }
 
 } // namespace mlv::checks

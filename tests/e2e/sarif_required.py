@@ -6,7 +6,8 @@ the SARIF 2.1.0 JSON schema (sarif-schema-2.1.0.json, OASIS) so that the
 test runs offline. For each object that `git mlv check --format sarif`
 writes (sarifLog, run, tool, toolComponent, reportingDescriptor,
 multiformatMessageString, reportingConfiguration, result, message,
-location, physicalLocation, artifactLocation, region) it checks:
+location, physicalLocation, artifactLocation, region, invocation,
+notification) it checks:
 
 - the required properties, and the specification's rules that a message
   has text or id and a physicalLocation an address or artifactLocation;
@@ -61,6 +62,16 @@ ALLOWED = {
                "hostedViewerUri", "workItemUris", "provenance", "fixes", "taxa", "webRequest",
                "webResponse", "properties"},
     "message": {"text", "markdown", "id", "arguments", "properties"},
+    "invocation": {"commandLine", "arguments", "responseFiles", "startTimeUtc", "endTimeUtc",
+                   "exitCode", "ruleConfigurationOverrides", "notificationConfigurationOverrides",
+                   "toolExecutionNotifications", "toolConfigurationNotifications",
+                   "exitCodeDescription", "exitSignalName", "exitSignalNumber",
+                   "processStartFailureMessage", "executionSuccessful", "machine", "account",
+                   "processId", "executableLocation", "workingDirectory",
+                   "environmentVariables", "stdin", "stdout", "stderr", "stdoutStderr",
+                   "properties"},
+    "notification": {"locations", "message", "level", "threadId", "timeUtc", "exception",
+                     "descriptor", "associatedRule", "properties"},
     "location": {"id", "physicalLocation", "logicalLocations", "message", "annotations",
                  "relationships", "properties"},
     "physicalLocation": {"address", "artifactLocation", "region", "contextRegion", "properties"},
@@ -182,9 +193,33 @@ class Validator:
         for j, location in enumerate(locations if isinstance(locations, list) else []):
             self.location(location, f"{where}.locations[{j}]")
 
+    def invocation(self, value, where):
+        if not self.is_object(value, "invocation", where):
+            return
+        self.need(isinstance(value.get("executionSuccessful"), bool),
+                  f"{where}.executionSuccessful is required")
+        for key in ("toolExecutionNotifications", "toolConfigurationNotifications"):
+            notes = value.get(key, [])
+            self.need(isinstance(notes, list), f"{where}.{key} is not an array")
+            for i, note in enumerate(notes if isinstance(notes, list) else []):
+                at = f"{where}.{key}[{i}]"
+                if not self.is_object(note, "notification", at):
+                    continue
+                self.need("message" in note, f"{at}.message is required")
+                if "message" in note:
+                    self.message(note["message"], "message", f"{at}.message")
+                if "level" in note:
+                    self.need(note["level"] in LEVELS, f"{at}.level {note['level']!r}")
+                for j, location in enumerate(note.get("locations", [])):
+                    self.location(location, f"{at}.locations[{j}]")
+
     def run(self, value, where):
         if not self.is_object(value, "run", where):
             return
+        invocations = value.get("invocations", [])
+        self.need(isinstance(invocations, list), f"{where}.invocations is not an array")
+        for i, invocation in enumerate(invocations if isinstance(invocations, list) else []):
+            self.invocation(invocation, f"{where}.invocations[{i}]")
         tool = value.get("tool")
         self.need(tool is not None, f"{where}.tool is required")
         rule_ids = []
@@ -234,6 +269,9 @@ def self_test():
     valid = {
         "version": "2.1.0",
         "runs": [{
+            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": [
+                {"level": "note", "message": {"text": "n"},
+                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": "m.gguf"}}}]}]}],
             "tool": {"driver": {"name": "t", "informationUri": "https://example.invalid/t",
                                 "rules": [{"id": "a", "shortDescription": {"text": "A"},
                                            "defaultConfiguration": {"level": "error"}}]}},
@@ -274,6 +312,12 @@ def self_test():
         "uri with a colon first":
             lambda log: location(log)["artifactLocation"].update(uri="c:d/e.json"),
         "uri not ASCII": lambda log: location(log)["artifactLocation"].update(uri="\u00e9.json"),
+        "invocation without success":
+            lambda log: log["runs"][0]["invocations"][0].pop("executionSuccessful"),
+        "notification without message": lambda log: log["runs"][0]["invocations"][0][
+            "toolExecutionNotifications"][0].pop("message"),
+        "notification of unknown level": lambda log: log["runs"][0]["invocations"][0][
+            "toolExecutionNotifications"][0].update(level="info"),
         "region line zero": lambda log: location(log)["region"].update(startLine=0),
         "extra region property": lambda log: location(log)["region"].update(line=3),
     }

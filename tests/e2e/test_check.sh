@@ -144,6 +144,32 @@ assert [c["commit"] for c in report["checked"]] == [sys.argv[1]], report["checke
 ' "$bad" <"$work/out" || fail "--json output of a range"
 pass "ranges check each commit after the excluded one"
 
+# A finding the range's first commit inherited from its parent is listed
+# as present before the range, not under that commit.
+echo "# Tiny model" >"$repo/README.md"
+git -C "$repo" add README.md
+git -C "$repo" commit -q -m "Update README.md"
+readme=$(git -C "$repo" rev-parse HEAD)
+expect_status 1 "$bad..HEAD"
+expect_output "present before the range, at commit ${bad:0:12} Add a pad token"
+expect_output "vocab-token-out-of-range"
+if grep -q "^commit ${readme:0:12}" "$work/out"; then
+    fail "the README commit is blamed for an inherited finding"
+fi
+check --json "$bad..HEAD" || true
+python3 -c '
+import json, sys
+findings = json.load(sys.stdin)["findings"]
+assert findings and all(f["inherited_from"] == sys.argv[1] for f in findings), findings
+' "$bad" <"$work/out" || fail "--json lacks inherited_from"
+check --json "$good..HEAD" || true
+python3 -c '
+import json, sys
+findings = json.load(sys.stdin)["findings"]
+assert findings and not any("inherited_from" in f for f in findings), findings
+' <"$work/out" || fail "a finding new in the range is marked inherited"
+pass "findings present before a range are set apart"
+
 # --json parses and has the required fields.
 check --json HEAD || true
 python3 -c 'import json,sys; json.load(sys.stdin)' <"$work/out" || fail "--json is not JSON"
@@ -234,6 +260,32 @@ expect_status 0 HEAD
 expect_status 1 --require-lfs-objects HEAD
 expect_output "lfs-object-missing"
 pass "LFS pointers with and without filter=lfs"
+
+# With only pointers present, a clean check says which weights it did not read.
+expect_status 0 HEAD
+expect_output "no findings"
+expect_output "2 weights files not checked: their LFS objects are not present locally (git lfs pull)"
+check --quiet HEAD || fail "--quiet check failed"
+[ ! -s "$work/out" ] || fail "--quiet printed output without findings"
+check --json HEAD || true
+python3 -c '
+import json, sys
+report = json.load(sys.stdin)
+paths = [entry["path"] for entry in report["not_checked"]]
+assert paths == ["model.safetensors", "pytorch_model.bin"], paths
+assert all(entry["reason"] == "lfs_object_missing" for entry in report["not_checked"])
+' <"$work/out" || fail "--json lacks not_checked"
+check --format sarif HEAD || true
+python3 "$MLV_SOURCE_DIR/tests/e2e/sarif_required.py" <"$work/out" || fail "SARIF with notes is invalid"
+python3 -c '
+import json, sys
+run = json.load(sys.stdin)["runs"][0]
+notes = run["invocations"][0]["toolExecutionNotifications"]
+assert run["invocations"][0]["executionSuccessful"] is True
+assert notes[0]["level"] == "note" and "not checked" in notes[0]["message"]["text"], notes
+assert len(notes[0]["locations"]) == 2, notes
+' <"$work/out" || fail "SARIF lacks the unread weights note"
+pass "unread weights are named in every format"
 
 # A raw file committed under filter=lfs is not stored by LFS. HOME points to
 # an empty configuration, so no LFS filter driver runs and `git add` stores

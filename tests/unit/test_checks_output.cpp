@@ -75,7 +75,7 @@ TEST_CASE("output: sarif log") {
     const auto& driver = run["tool"]["driver"];
     CHECK(driver["name"] == "git-mlv");
     CHECK(driver["version"] == MLV_VERSION);
-    CHECK(driver["informationUri"].is_string());
+    CHECK_FALSE(driver.contains("informationUri"));
     CHECK(driver["rules"].size() == mlv::checks::rule_catalog().size());
     CHECK(driver["rules"][0]["shortDescription"]["text"].is_string());
 

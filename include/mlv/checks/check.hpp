@@ -35,18 +35,29 @@ struct CheckedState {
     std::string commit_id; // for commits
     std::string summary;   // the commit's subject line
     size_t artifact_count = 0;
+    // Weights files whose LFS object is not present locally, so no rule
+    // read their headers.
+    std::vector<std::string> unread_weights;
 };
 
 struct CheckReport {
     std::vector<CheckedState> states; // in the order checked (oldest commit first)
+    // In a range, the parents of its first commits that lie outside it,
+    // checked only to tell which findings the range inherited.
+    std::vector<CheckedState> baselines;
     // Findings after configuration, without those turned off. In a range, a
     // finding identical (rule, severity, paths, message) to one reported for
-    // an earlier commit of the range is not repeated.
+    // an earlier commit of the range is not repeated, and one that the
+    // commit's parent outside the range already had names that parent in
+    // Finding::inherited_from.
     std::vector<Finding> findings;
     // Configuration problems from `git config` (unknown rule ids), for stderr.
     std::vector<std::string> warnings;
 
     size_t count(Severity severity) const;
+
+    // The unread_weights of every state, sorted, each path once.
+    std::vector<std::string> unread_weights() const;
 };
 
 // Lists the commits `revisions` select, oldest first (see CheckRequest).

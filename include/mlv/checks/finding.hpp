@@ -27,12 +27,15 @@ struct Finding {
     // The values that disagree, by name ({"vocab_size": 32000, "token_id": 32000}).
     Json values = Json::object();
     std::string commit; // the commit checked; empty for the index and the working tree
+    // In a range, the commit before the range whose state already had this
+    // finding; empty when the finding is new in the range.
+    std::string inherited_from;
 
     bool operator==(const Finding& other) const;
 };
 
 // The finding as a JSON object: rule, severity, paths, message, and hint,
-// values and commit when set.
+// values, commit and inherited_from when set.
 Json to_json(const Finding& finding);
 
 struct RuleInfo {
