@@ -16,6 +16,8 @@ struct UninstallOptions {
     bool json = false;
 };
 
+// One line per hook that uninstalling changed or left in a conflict; empty
+// for a hook git-mlv had not installed.
 std::string describe(const hooks::UninstallOutcome& outcome) {
     switch (outcome.action) {
     case hooks::UninstallAction::removed:
@@ -24,14 +26,17 @@ std::string describe(const hooks::UninstallOutcome& outcome) {
         return "restored '" + outcome.path + "' from '" + outcome.chained_path + "'";
     case hooks::UninstallAction::removed_copy:
         return "removed '" + outcome.chained_path + "', a copy of '" + outcome.path + "'";
+    case hooks::UninstallAction::saved_modified:
+        return "moved '" + outcome.path + "', edited since it was installed, to '" +
+               outcome.saved_path + "'" +
+               (outcome.restored
+                    ? " and restored '" + outcome.path + "' from '" + outcome.chained_path + "'"
+                    : "");
+    case hooks::UninstallAction::left_conflict:
+        return "left '" + outcome.path + "' and '" + outcome.chained_path +
+               "' as they are: they differ and neither is git-mlv's hook; keep one by hand";
     case hooks::UninstallAction::not_installed:
-        return "'" + outcome.path + "' is not a git-mlv hook; left as it is";
-    case hooks::UninstallAction::rejected_modified:
-        return "'" + outcome.path +
-               "' is a git-mlv hook changed since it was installed; remove it by hand";
-    case hooks::UninstallAction::rejected_conflict:
-        return "both '" + outcome.path + "' and '" + outcome.chained_path +
-               "' exist and differ, and neither is git-mlv's; keep one by hand";
+        return "";
     }
     return "";
 }
@@ -41,25 +46,29 @@ int run_uninstall(const UninstallOptions& options) {
     std::string dir = hooks::hooks_dir(repo);
     std::vector<hooks::UninstallOutcome> outcomes = value_or_die(hooks::uninstall_hooks(dir));
 
-    bool rejected = false;
-    for (const auto& outcome : outcomes) {
-        rejected = rejected || hooks::is_rejection(outcome.action);
+    if (options.json) {
+        print_json(hook_outcomes_json(dir, outcomes, false));
+        return exit_code::ok;
     }
 
-    if (options.json) {
-        print_json(hook_outcomes_json(dir, outcomes, rejected));
-        return rejected ? exit_code::failure : exit_code::ok;
-    }
+    bool changed = false;
     for (const auto& outcome : outcomes) {
-        if (hooks::is_rejection(outcome.action)) {
-            print_error(describe(outcome));
-        } else if (!rejected && hooks::changes_files(outcome.action)) {
+        changed = changed || hooks::changes_files(outcome.action);
+        if (outcome.action == hooks::UninstallAction::left_conflict) {
+            print_warning(describe(outcome));
+        } else if (hooks::changes_files(outcome.action)) {
             std::cout << describe(outcome) << '\n';
         }
+        // The edited hook may have been the only one running git-lfs (the
+        // lines `git lfs update --manual` suggests), and it is gone now.
+        if (outcome.action == hooks::UninstallAction::saved_modified && !outcome.restored &&
+            outcome.hook == hooks::Hook::pre_push) {
+            std::cout << "hint: if '" << outcome.saved_path
+                      << "' ran git-lfs, run 'git lfs update' to write git-lfs's pre-push again\n";
+        }
     }
-    if (rejected) {
-        print_error("no hook was removed");
-        return exit_code::failure;
+    if (!changed) {
+        std::cout << "git-mlv's hooks are not installed in '" << dir << "'; nothing to do\n";
     }
     return exit_code::ok;
 }
@@ -70,7 +79,8 @@ void register_uninstall(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<UninstallOptions>();
     auto* command = app.add_subcommand("uninstall",
                                        "Remove git-mlv's hooks and restore the hooks they chained");
-    command->footer("A hook git-mlv did not write is never deleted.");
+    command->footer("A hook git-mlv did not write is never deleted. A git-mlv hook edited since "
+                    "install is moved to <hook>.mlv-saved, and the hook it chained is put back.");
     command->add_flag("--json", options->json, "Print what was done as JSON");
     add_verbose_flag(*command);
     command->callback([options, &context] { context.exit_status = run_uninstall(*options); });

@@ -10,7 +10,8 @@
 namespace mlv::cli {
 
 // Returns {"hooks_dir": ..., "changed": bool, "rejected": bool, "hooks":
-// [{"name", "action", "path", "chained_path", "chained"}]}. "changed" is
+// [{"name", "action", "path", "chained_path", "chained", "saved_path"}]}
+// (saved_path only when uninstall moved an edited hook there). "changed" is
 // false when the command left every file as it was.
 template <class Action>
 Json hook_outcomes_json(const std::string& hooks_dir,
@@ -19,13 +20,17 @@ Json hook_outcomes_json(const std::string& hooks_dir,
     bool changed = false;
     for (const auto& outcome : outcomes) {
         changed = changed || (!rejected && hooks::changes_files(outcome.action));
-        hooks_json.push_back({
+        Json entry = {
             {"name", std::string(hooks::hook_name(outcome.hook))},
             {"action", std::string(hooks::action_name(outcome.action))},
             {"path", outcome.path},
             {"chained_path", outcome.chained_path},
             {"chained", outcome.chained},
-        });
+        };
+        if (!outcome.saved_path.empty()) {
+            entry["saved_path"] = outcome.saved_path;
+        }
+        hooks_json.push_back(std::move(entry));
     }
     return Json{{"hooks_dir", hooks_dir},
                 {"changed", changed},

@@ -166,21 +166,44 @@ Result<void> apply_install(const std::string& hooks_dir, Hook hook, InstallActio
     return {};
 }
 
-Result<void> apply_uninstall(const std::string& hooks_dir, Hook hook, UninstallAction action) {
-    std::string path = hook_path(hooks_dir, hook);
-    std::string saved = chained_path(hooks_dir, hook);
-    switch (action) {
+// Returns the first of <hook>.mlv-saved, <hook>.mlv-saved.2, ... that does
+// not exist, so that an earlier saved hook is never overwritten.
+Result<std::string> free_saved_path(const std::string& hooks_dir, Hook hook) {
+    std::string base = hook_path(hooks_dir, hook) + std::string(saved_suffix);
+    for (int number = 1; number <= 100; ++number) {
+        std::string candidate = number == 1 ? base : base + "." + std::to_string(number);
+        auto exists = path_exists(candidate);
+        if (!exists) {
+            return exists.error();
+        }
+        if (!*exists) {
+            return candidate;
+        }
+    }
+    return make_error("cannot save '" + hook_path(hooks_dir, hook) + "': '" + base +
+                          "' through '.100' all exist; delete the old copies",
+                      128);
+}
+
+Result<void> apply_uninstall(const UninstallOutcome& outcome) {
+    switch (outcome.action) {
     case UninstallAction::removed:
-        return remove_file(path);
+        return remove_file(outcome.path);
     case UninstallAction::restored:
         // rename() replaces our hook in one step, so a concurrent Git command
         // never finds the hook missing.
-        return rename_file(saved, path);
+        return rename_file(outcome.chained_path, outcome.path);
     case UninstallAction::removed_copy:
-        return remove_file(saved);
+        return remove_file(outcome.chained_path);
+    case UninstallAction::saved_modified: {
+        auto saved = rename_file(outcome.path, outcome.saved_path);
+        if (!saved || !outcome.restored) {
+            return saved;
+        }
+        return rename_file(outcome.chained_path, outcome.path);
+    }
     case UninstallAction::not_installed:
-    case UninstallAction::rejected_modified:
-    case UninstallAction::rejected_conflict:
+    case UninstallAction::left_conflict:
         return {};
     }
     return {};
@@ -304,7 +327,7 @@ UninstallAction plan_uninstall(const HookFiles& files) {
         return files.owner == HookOwner::absent ? UninstallAction::not_installed
                                                 : UninstallAction::removed;
     case HookOwner::mlv_modified:
-        return UninstallAction::rejected_modified;
+        return UninstallAction::saved_modified;
     case HookOwner::foreign:
         break;
     }
@@ -313,16 +336,15 @@ UninstallAction plan_uninstall(const HookFiles& files) {
         return UninstallAction::not_installed;
     }
     return files.chained_same_as_hook ? UninstallAction::removed_copy
-                                      : UninstallAction::rejected_conflict;
+                                      : UninstallAction::left_conflict;
 }
 
 bool is_rejection(InstallAction action) {
     return action == InstallAction::rejected_modified || action == InstallAction::rejected_conflict;
 }
 
-bool is_rejection(UninstallAction action) {
-    return action == UninstallAction::rejected_modified ||
-           action == UninstallAction::rejected_conflict;
+bool is_rejection(UninstallAction /*action*/) {
+    return false;
 }
 
 bool changes_files(InstallAction action) {
@@ -330,7 +352,7 @@ bool changes_files(InstallAction action) {
 }
 
 bool changes_files(UninstallAction action) {
-    return action != UninstallAction::not_installed && !is_rejection(action);
+    return action != UninstallAction::not_installed && action != UninstallAction::left_conflict;
 }
 
 std::string_view action_name(InstallAction action) {
@@ -363,10 +385,10 @@ std::string_view action_name(UninstallAction action) {
         return "removed_copy";
     case UninstallAction::not_installed:
         return "not_installed";
-    case UninstallAction::rejected_modified:
-        return "rejected_modified";
-    case UninstallAction::rejected_conflict:
-        return "rejected_conflict";
+    case UninstallAction::saved_modified:
+        return "saved_modified";
+    case UninstallAction::left_conflict:
+        return "left_conflict";
     }
     return "";
 }
@@ -401,25 +423,30 @@ Result<std::vector<InstallOutcome>> install_hooks(const std::string& hooks_dir, 
 
 Result<std::vector<UninstallOutcome>> uninstall_hooks(const std::string& hooks_dir) {
     std::vector<UninstallOutcome> outcomes;
-    bool rejected = false;
     for (Hook hook : all_hooks) {
         auto files = inspect_hook(hooks_dir, hook);
         if (!files) {
             return files.error();
         }
         UninstallOutcome outcome = make_outcome(hooks_dir, hook, plan_uninstall(*files));
-        outcome.chained = files->chained_exists && is_rejection(outcome.action);
-        rejected = rejected || is_rejection(outcome.action);
+        outcome.chained = files->chained_exists && outcome.action == UninstallAction::left_conflict;
+        outcome.restored =
+            files->chained_exists && (outcome.action == UninstallAction::restored ||
+                                      outcome.action == UninstallAction::saved_modified);
+        if (outcome.action == UninstallAction::saved_modified) {
+            auto saved = free_saved_path(hooks_dir, hook);
+            if (!saved) {
+                return saved.error();
+            }
+            outcome.saved_path = std::move(*saved);
+        }
         outcomes.push_back(std::move(outcome));
-    }
-    if (rejected) {
-        return outcomes;
     }
 
     for (const UninstallOutcome& outcome : outcomes) {
         trace::log("hooks", std::string(hook_name(outcome.hook)) + ": " +
                                 std::string(action_name(outcome.action)));
-        auto applied = apply_uninstall(hooks_dir, outcome.hook, outcome.action);
+        auto applied = apply_uninstall(outcome);
         if (!applied) {
             return applied.error();
         }

@@ -138,6 +138,20 @@ expect_success git mlv uninstall --json
 expect_output '"changed": false'
 pass "uninstall restores git-lfs's hooks byte for byte"
 
+expect_success git mlv uninstall
+expect_output "git-mlv's hooks are not installed in"
+pass "uninstall says when nothing is installed"
+
+# An edited git-mlv hook is moved aside and git-lfs's hook is put back.
+expect_success git mlv install
+echo "echo edited" >>.git/hooks/pre-push
+expect_success git mlv uninstall
+expect_output "pre-push.mlv-saved' and restored"
+cmp -s .git/hooks/pre-push "$work/lfs-hooks/pre-push" || fail "uninstall did not restore git-lfs's pre-push"
+grep -q "echo edited" .git/hooks/pre-push.mlv-saved || fail "the edited hook was not saved"
+rm .git/hooks/pre-push.mlv-saved
+pass "uninstall saves an edited hook and restores git-lfs's"
+
 # git-lfs installed after git-mlv: it rejects the existing pre-push; after
 # `git lfs update --force`, installing again chains git-lfs's hook.
 expect_success git mlv uninstall

@@ -146,10 +146,11 @@ TEST_CASE("hooks: plan uninstall") {
         {{HookOwner::absent, true, false}, UninstallAction::restored},
         {{HookOwner::mlv_current, false, false}, UninstallAction::removed},
         {{HookOwner::mlv_current, true, false}, UninstallAction::restored},
-        {{HookOwner::mlv_modified, true, false}, UninstallAction::rejected_modified},
+        {{HookOwner::mlv_modified, true, false}, UninstallAction::saved_modified},
+        {{HookOwner::mlv_modified, false, false}, UninstallAction::saved_modified},
         {{HookOwner::foreign, false, false}, UninstallAction::not_installed},
         {{HookOwner::foreign, true, true}, UninstallAction::removed_copy},
-        {{HookOwner::foreign, true, false}, UninstallAction::rejected_conflict},
+        {{HookOwner::foreign, true, false}, UninstallAction::left_conflict},
     };
     for (const Case& c : cases) {
         CAPTURE(static_cast<int>(c.files.owner));
@@ -302,17 +303,43 @@ TEST_CASE("hooks: install rejects modified hook") {
     CHECK(read(commit_hook) == hook_script(Hook::pre_commit));
 }
 
-TEST_CASE("hooks: uninstall keeps modified hook") {
+TEST_CASE("hooks: uninstall saves modified hook") {
+    // git-lfs's pre-push is chained; the user edited git-mlv's pre-push.
     TempDir dir;
+    const std::string lfs_pre_push = "#!/bin/sh\ngit lfs pre-push \"$@\"\n";
+    write(dir.path + "/pre-push", lfs_pre_push);
     REQUIRE(install_hooks(dir.path, Force::no).ok());
-    std::string edited = std::string(hook_script(Hook::pre_push)) + "git lfs pre-push \"$@\"\n";
+    std::string edited = std::string(hook_script(Hook::pre_push)) + "echo edited\n";
     write(dir.path + "/pre-push", edited);
-    auto before = snapshot(dir.path);
 
     auto outcomes = uninstall_hooks(dir.path);
     REQUIRE(outcomes.ok());
-    CHECK((*outcomes)[1].action == UninstallAction::rejected_modified);
-    CHECK(snapshot(dir.path) == before);
+    const auto& pre_push = (*outcomes)[1];
+    CHECK(pre_push.action == UninstallAction::saved_modified);
+    CHECK(pre_push.restored);
+    CHECK(pre_push.saved_path == dir.path + "/pre-push.mlv-saved");
+    CHECK(read(dir.path + "/pre-push") == lfs_pre_push);
+    CHECK(read(dir.path + "/pre-push.mlv-saved") == edited);
+    CHECK_FALSE(fs::exists(dir.path + "/pre-push.mlv-chained"));
+    CHECK((*outcomes)[0].action == UninstallAction::removed);
+    CHECK_FALSE(fs::exists(dir.path + "/pre-commit"));
+}
+
+TEST_CASE("hooks: uninstall keeps older saved hook") {
+    TempDir dir;
+    write(dir.path + "/pre-push.mlv-saved", "older\n");
+    REQUIRE(install_hooks(dir.path, Force::no).ok());
+    std::string edited = std::string(hook_script(Hook::pre_push)) + "echo edited\n";
+    write(dir.path + "/pre-push", edited);
+
+    auto outcomes = uninstall_hooks(dir.path);
+    REQUIRE(outcomes.ok());
+    CHECK((*outcomes)[1].action == UninstallAction::saved_modified);
+    CHECK_FALSE((*outcomes)[1].restored);
+    CHECK((*outcomes)[1].saved_path == dir.path + "/pre-push.mlv-saved.2");
+    CHECK(read(dir.path + "/pre-push.mlv-saved") == "older\n");
+    CHECK(read(dir.path + "/pre-push.mlv-saved.2") == edited);
+    CHECK_FALSE(fs::exists(dir.path + "/pre-push"));
 }
 
 TEST_CASE("hooks: hook rewritten by git-lfs is rechained") {
@@ -350,7 +377,7 @@ TEST_CASE("hooks: conflicting hooks are left alone") {
 
     auto removed = uninstall_hooks(dir.path);
     REQUIRE(removed.ok());
-    CHECK((*removed)[0].action == UninstallAction::rejected_conflict);
+    CHECK((*removed)[0].action == UninstallAction::left_conflict);
     CHECK(snapshot(dir.path) == before);
 }
 

@@ -9,7 +9,9 @@
 // git-mlv's hooks carry the marker line "# git-mlv-hook: <name>". A hook
 // without that line is never overwritten or deleted. The one exception is a
 // hook that is byte for byte the same as its saved "<hook>.mlv-chained" copy,
-// because dropping one of two identical files loses nothing.
+// because dropping one of two identical files loses nothing. `uninstall`
+// moves a git-mlv hook edited since install to "<hook>.mlv-saved" instead of
+// deleting it, so that the chained hook can go back in its place.
 #pragma once
 
 #include "mlv/util/result.hpp"
@@ -32,6 +34,9 @@ inline constexpr std::array<Hook, 2> all_hooks{Hook::pre_commit, Hook::pre_push}
 
 // Suffix of the file that keeps the hook found at install time.
 inline constexpr std::string_view chained_suffix = ".mlv-chained";
+
+// Suffix of the file that keeps an edited git-mlv hook at uninstall time.
+inline constexpr std::string_view saved_suffix = ".mlv-saved";
 
 // Start of the marker line by which git-mlv recognises its own hooks.
 inline constexpr std::string_view marker_prefix = "# git-mlv-hook:";
@@ -96,12 +101,12 @@ enum class InstallAction {
 };
 
 enum class UninstallAction {
-    removed,           // ours deleted, nothing was chained
-    restored,          // ours deleted (or absent), .mlv-chained renamed back
-    removed_copy,      // a foreign hook equal to .mlv-chained: the copy deleted
-    not_installed,     // nothing of git-mlv's there
-    rejected_modified, // ours, changed since: left for the user
-    rejected_conflict, // a foreign hook and a different .mlv-chained both exist
+    removed,        // ours deleted, nothing was chained
+    restored,       // ours deleted (or absent), .mlv-chained renamed back
+    removed_copy,   // a foreign hook equal to .mlv-chained: the copy deleted
+    not_installed,  // nothing of git-mlv's there
+    saved_modified, // ours, changed since: moved to .mlv-saved, .mlv-chained renamed back
+    left_conflict,  // a foreign hook and a different .mlv-chained: both left as they are
 };
 
 // Decides what installing does to a hook in state `files`, without
@@ -113,6 +118,8 @@ InstallAction plan_install(const HookFiles& files, Force force);
 UninstallAction plan_uninstall(const HookFiles& files);
 
 bool is_rejection(InstallAction action);
+// Always false: uninstalling moves an edited hook aside or leaves a
+// conflict alone instead of rejecting.
 bool is_rejection(UninstallAction action);
 
 // Returns whether carrying out the action changes a file.
@@ -129,6 +136,10 @@ template <class Action> struct HookOutcome {
     std::string path;         // <hooks dir>/<name>
     std::string chained_path; // <hooks dir>/<name>.mlv-chained
     bool chained = false;     // whether the chained file exists afterwards
+    // Uninstall only: where an edited git-mlv hook was moved
+    // (<hooks dir>/<name>.mlv-saved, or .mlv-saved.<n> when that exists).
+    std::string saved_path;
+    bool restored = false; // uninstall only: whether .mlv-chained was renamed back
 };
 
 using InstallOutcome = HookOutcome<InstallAction>;
@@ -141,7 +152,8 @@ using UninstallOutcome = HookOutcome<UninstallAction>;
 Result<std::vector<InstallOutcome>> install_hooks(const std::string& hooks_dir, Force force);
 
 // Removes git-mlv's hooks from `hooks_dir` and renames the chained hooks
-// back. All or nothing, like install_hooks.
+// back. Never rejects: an edited git-mlv hook is moved aside, and a conflict
+// between two foreign files is left alone. Fails (code 128) on an I/O error.
 Result<std::vector<UninstallOutcome>> uninstall_hooks(const std::string& hooks_dir);
 
 } // namespace mlv::hooks
