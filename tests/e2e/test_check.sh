@@ -297,3 +297,32 @@ git -C "$repo" add model.safetensors
 expect_status 1 --staged
 expect_output "lfs-not-pointer"
 pass "raw blob under filter=lfs"
+
+# A pointer whose LFS object is present is read through the object, so an
+# invalid object is reported as the object, not as the pointer file.
+gguf_repo="$work/gguf"
+git init -q "$gguf_repo"
+printf 'not a gguf file at all\n' >"$work/object"
+oid=$(sha256sum "$work/object" | cut -d' ' -f1)
+mkdir -p "$gguf_repo/.git/lfs/objects/${oid:0:2}/${oid:2:2}"
+cp "$work/object" "$gguf_repo/.git/lfs/objects/${oid:0:2}/${oid:2:2}/$oid"
+printf 'version https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize %s\n' \
+    "$oid" "$(wc -c <"$work/object")" >"$gguf_repo/model.gguf"
+echo 'model.gguf filter=lfs diff=lfs merge=lfs -text' >"$gguf_repo/.gitattributes"
+git -C "$gguf_repo" add .
+repo=$gguf_repo expect_status 1 --staged
+expect_output "cannot read the Git LFS object ${oid:0:12} behind the pointer 'model.gguf': bad magic"
+if grep -q "position given" "$work/out"; then
+    fail "the hint names a position the message does not give"
+fi
+pass "an invalid LFS object is named as the object"
+
+# Hints point to --list-rules, which an installed binary has, not to docs/.
+expect_status 0 --list-rules
+expect_output "vocab-padding"
+check -h || true
+expect_output "git mlv check --list-rules"
+if grep -q "docs/checks.md" "$work/out"; then
+    fail "the help points to docs/checks.md"
+fi
+pass "--list-rules lists the rules the help points to"
