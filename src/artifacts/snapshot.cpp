@@ -96,6 +96,31 @@ Loader::describe_cached(const std::string& oid, Format path_format, const ByteSo
     return description;
 }
 
+Result<store::BlobRecord> Loader::blob_record(const std::string& path, const std::string& blob_id) {
+    std::optional<std::string> content;
+    return blob_record(path, blob_id, content);
+}
+
+Result<store::BlobRecord> Loader::blob_record(const std::string& path, const std::string& blob_id,
+                                              std::optional<std::string>& content) {
+    if (auto cached = cache_.blob(blob_id)) {
+        return *cached;
+    }
+    auto bytes = repo_.read_blob(blob_id, max_blob_size);
+    if (!bytes) {
+        return make_error("cannot read '" + path + "': " + bytes.error().message, 128);
+    }
+    store::BlobRecord record;
+    if (auto pointer = formats::parse_lfs_pointer(*bytes)) {
+        record = {pointer->oid, pointer->size, true};
+    } else {
+        record = {hash_bytes(*bytes).sha256, bytes->size(), false};
+    }
+    cache_.put_blob(blob_id, record);
+    content = std::move(*bytes);
+    return record;
+}
+
 Result<Artifact> Loader::load_blob(const std::string& path, const std::string& blob_id,
                                    git::AttributeSource source, const std::string& commit_id) {
     Artifact artifact;
@@ -108,21 +133,9 @@ Result<Artifact> Loader::load_blob(const std::string& path, const std::string& b
     // The blob is read at most once: for hashing when its digest is not
     // cached, and for describing when its description is not cached.
     std::optional<std::string> content;
-    auto record = cache_.blob(blob_id);
+    auto record = blob_record(path, blob_id, content);
     if (!record) {
-        auto bytes = repo_.read_blob(blob_id, max_blob_size);
-        if (!bytes) {
-            return make_error("cannot read '" + path + "': " + bytes.error().message, 128);
-        }
-        store::BlobRecord fresh;
-        if (auto pointer = formats::parse_lfs_pointer(*bytes)) {
-            fresh = {pointer->oid, pointer->size, true};
-        } else {
-            fresh = {hash_bytes(*bytes).sha256, bytes->size(), false};
-        }
-        cache_.put_blob(blob_id, fresh);
-        record = fresh;
-        content = std::move(*bytes);
+        return record.error();
     }
     artifact.oid = record->oid;
     artifact.size = record->size;
@@ -159,6 +172,45 @@ Result<Artifact> Loader::load_blob(const std::string& path, const std::string& b
     return artifact;
 }
 
+Result<store::WorktreeRecord> Loader::file_record(const std::string& path, const FileStat& stat) {
+    if (auto cached = cache_.worktree(path, stat)) {
+        return *cached;
+    }
+    std::string full = repo_.workdir() + path;
+    store::WorktreeRecord fresh;
+    fresh.stat = stat;
+    std::optional<formats::LfsPointer> pointer;
+    if (stat.size <= formats::lfs_pointer_max_size) {
+        auto text = read_file(full, formats::lfs_pointer_max_size);
+        if (!text) {
+            return text.error();
+        }
+        pointer = formats::parse_lfs_pointer(*text);
+        fresh.xxh3 = hash_bytes(*text).xxh3;
+        if (!pointer) {
+            fresh.oid = hash_bytes(*text).sha256;
+            fresh.size = text->size();
+        }
+    }
+    if (pointer) {
+        fresh.oid = pointer->oid;
+        fresh.size = pointer->size;
+        fresh.lfs = true;
+    } else if (fresh.oid.empty()) {
+        trace::log("artifacts", "hashing " + path);
+        progress::Meter meter("hashing " + path, stat.size);
+        auto digest = hash_file(full, [&meter](uint64_t done) { meter.update(done); });
+        if (!digest) {
+            return digest.error();
+        }
+        fresh.oid = digest->sha256;
+        fresh.xxh3 = digest->xxh3;
+        fresh.size = digest->size;
+    }
+    cache_.put_worktree(path, fresh);
+    return fresh;
+}
+
 Result<Artifact> Loader::load_file(const std::string& path) {
     std::string full = repo_.workdir() + path;
     auto stat = stat_file(full);
@@ -172,40 +224,9 @@ Result<Artifact> Loader::load_file(const std::string& path) {
     Format path_format = format_from_path(path);
     artifact.format = path_format;
 
-    auto record = cache_.worktree(path, *stat);
+    auto record = file_record(path, *stat);
     if (!record) {
-        store::WorktreeRecord fresh;
-        fresh.stat = *stat;
-        std::optional<formats::LfsPointer> pointer;
-        if (stat->size <= formats::lfs_pointer_max_size) {
-            auto text = read_file(full, formats::lfs_pointer_max_size);
-            if (!text) {
-                return text.error();
-            }
-            pointer = formats::parse_lfs_pointer(*text);
-            fresh.xxh3 = hash_bytes(*text).xxh3;
-            if (!pointer) {
-                fresh.oid = hash_bytes(*text).sha256;
-                fresh.size = text->size();
-            }
-        }
-        if (pointer) {
-            fresh.oid = pointer->oid;
-            fresh.size = pointer->size;
-            fresh.lfs = true;
-        } else if (fresh.oid.empty()) {
-            trace::log("artifacts", "hashing " + path);
-            progress::Meter meter("hashing " + path, stat->size);
-            auto digest = hash_file(full, [&meter](uint64_t done) { meter.update(done); });
-            if (!digest) {
-                return digest.error();
-            }
-            fresh.oid = digest->sha256;
-            fresh.xxh3 = digest->xxh3;
-            fresh.size = digest->size;
-        }
-        cache_.put_worktree(path, fresh);
-        record = fresh;
+        return record.error();
     }
     artifact.oid = record->oid;
     artifact.size = record->size;
@@ -277,19 +298,17 @@ Result<Snapshot> Loader::load_worktree(const std::vector<std::string>& paths) {
     if (!index) {
         return index.error();
     }
-    auto status = repo_.status();
-    if (!status) {
-        return status.error();
+    // Tracked files are not compared with the index here: load_file hashes
+    // each one only when its stat cache entry is stale.
+    auto untracked = repo_.untracked_files();
+    if (!untracked) {
+        return untracked.error();
     }
     std::vector<std::string> files;
     for (const auto& entry : *index) {
         files.push_back(entry.path);
     }
-    for (const auto& entry : *status) {
-        if (entry.worktree_state == '?') {
-            files.push_back(entry.path);
-        }
-    }
+    files.insert(files.end(), untracked->begin(), untracked->end());
     std::sort(files.begin(), files.end());
     files.erase(std::unique(files.begin(), files.end()), files.end());
 

@@ -448,14 +448,15 @@ Result<std::vector<TreeChange>> Repository::diff_commit_to_index(std::string_vie
     return collect_changes(raw_diff, Renames::detect);
 }
 
-Result<std::vector<StatusEntry>> Repository::status() const {
+namespace {
+
+Result<std::vector<StatusEntry>> collect_status(git_repository* repo, git_status_show_t show,
+                                                unsigned flags) {
     git_status_options options = GIT_STATUS_OPTIONS_INIT;
-    options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-    options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-                    GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX | GIT_STATUS_OPT_SORT_CASE_SENSITIVELY |
-                    GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    options.show = show;
+    options.flags = flags;
     git_status_list* raw_list = nullptr;
-    if (git_status_list_new(&raw_list, repo_.get(), &options) != 0) {
+    if (git_status_list_new(&raw_list, repo, &options) != 0) {
         return git_failure("cannot compute status");
     }
     OwnedStatus list(raw_list);
@@ -499,6 +500,66 @@ Result<std::vector<StatusEntry>> Repository::status() const {
         entries.push_back(std::move(entry));
     }
     return entries;
+}
+
+} // namespace
+
+Result<std::vector<StatusEntry>> Repository::status() const {
+    return collect_status(repo_.get(), GIT_STATUS_SHOW_INDEX_AND_WORKDIR,
+                          GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+                              GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX |
+                              GIT_STATUS_OPT_SORT_CASE_SENSITIVELY |
+                              GIT_STATUS_OPT_EXCLUDE_SUBMODULES);
+}
+
+Result<std::vector<StatusEntry>> Repository::staged_status() const {
+    return collect_status(repo_.get(), GIT_STATUS_SHOW_INDEX_ONLY,
+                          GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX |
+                              GIT_STATUS_OPT_SORT_CASE_SENSITIVELY |
+                              GIT_STATUS_OPT_EXCLUDE_SUBMODULES);
+}
+
+Result<std::vector<std::string>> Repository::untracked_files() const {
+    // Diffing the working tree against an empty in-memory index makes every
+    // file "new", so libgit2 walks the tree and applies the ignore rules but
+    // compares, and so hashes, nothing. What the real index tracks is then
+    // removed.
+    git_index* raw_empty = nullptr;
+    if (git_index_new(&raw_empty) != 0) {
+        return git_failure("cannot create an in-memory index");
+    }
+    OwnedIndex empty(raw_empty);
+    git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+    options.flags =
+        GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS | GIT_DIFF_IGNORE_SUBMODULES;
+    git_diff* raw_diff = nullptr;
+    if (git_diff_index_to_workdir(&raw_diff, repo_.get(), raw_empty, &options) != 0) {
+        return git_failure("cannot list untracked files");
+    }
+    OwnedDiff diff(raw_diff);
+
+    git_index* raw_index = nullptr;
+    if (git_repository_index(&raw_index, repo_.get()) != 0) {
+        return git_failure("cannot read the index");
+    }
+    OwnedIndex index(raw_index);
+
+    std::vector<std::string> paths;
+    size_t count = git_diff_num_deltas(raw_diff);
+    for (size_t i = 0; i < count; ++i) {
+        const git_diff_delta* delta = git_diff_get_delta(raw_diff, i);
+        if (delta->status != GIT_DELTA_UNTRACKED) {
+            continue;
+        }
+        const char* path = delta->new_file.path;
+        size_t position = 0;
+        if (git_index_find(&position, raw_index, path) == 0) {
+            continue; // tracked, at any stage
+        }
+        paths.emplace_back(path);
+    }
+    std::sort(paths.begin(), paths.end());
+    return paths;
 }
 
 Result<std::vector<CommitInfo>> Repository::log(std::string_view range, Order order) const {

@@ -1,5 +1,7 @@
 #include "mlv/worktree/status.hpp"
 
+#include "tracked.hpp"
+
 #include "mlv/util/file.hpp"
 
 #include <map>
@@ -56,38 +58,51 @@ class StatusBuilder {
         for (const auto& entry : *index) {
             index_blobs_[entry.path] = entry.blob_id;
         }
-        auto status = repo_.status();
-        if (!status) {
-            return status.error();
+        auto staged_entries = repo_.staged_status();
+        if (!staged_entries) {
+            return staged_entries.error();
+        }
+        // libgit2's status would hash every tracked file whose stat changed,
+        // and fails on files of 4 GiB or more, so the working tree is compared
+        // here, through the metadata cache.
+        auto unstaged_entries = compare_tracked_files(repo_, loader_, *index);
+        if (!unstaged_entries) {
+            return unstaged_entries.error();
+        }
+        auto untracked_paths = repo_.untracked_files();
+        if (!untracked_paths) {
+            return untracked_paths.error();
         }
 
         std::vector<ArtifactChange> staged;
         std::vector<ArtifactChange> unstaged;
         std::vector<ArtifactChange> untracked;
-        for (const auto& entry : *status) {
-            if (entry.index_state != ' ') {
-                auto change = staged_change(entry);
-                if (!change) {
-                    return change.error();
-                }
-                staged.push_back(std::move(*change));
+        for (const auto& entry : *staged_entries) {
+            auto change = staged_change(entry);
+            if (!change) {
+                return change.error();
             }
-            if (entry.worktree_state == '?') {
-                auto change = worktree_change(entry, ChangeArea::untracked);
-                if (!change) {
-                    return change.error();
-                }
-                untracked.push_back(std::move(*change));
-            } else if (entry.worktree_state != ' ') {
-                auto change = worktree_change(entry, ChangeArea::unstaged);
-                if (!change) {
-                    return change.error();
-                }
-                if (change->diff.kind != git::ChangeKind::modified ||
-                    change->diff.content_changed) {
-                    unstaged.push_back(std::move(*change));
-                }
+            staged.push_back(std::move(*change));
+        }
+        for (const auto& entry : *unstaged_entries) {
+            auto change = worktree_change(entry, ChangeArea::unstaged);
+            if (!change) {
+                return change.error();
             }
+            if (change->diff.kind != git::ChangeKind::modified || change->diff.content_changed) {
+                unstaged.push_back(std::move(*change));
+            }
+        }
+        for (const auto& path : *untracked_paths) {
+            git::StatusEntry entry;
+            entry.path = path;
+            entry.head_path = path;
+            entry.worktree_state = '?';
+            auto change = worktree_change(entry, ChangeArea::untracked);
+            if (!change) {
+                return change.error();
+            }
+            untracked.push_back(std::move(*change));
         }
         for (auto* group : {&staged, &unstaged, &untracked}) {
             for (auto& change : *group) {

@@ -6,6 +6,7 @@
 #include "mlv/store/cache.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,9 +47,18 @@ class Loader {
     // One working-tree file as an artifact (path relative to the top).
     Result<Artifact> load_file(const std::string& path);
 
+    // The content id and size of a blob: the pointer's oid and size for an
+    // LFS pointer, else the SHA-256 of its bytes. Cached by blob id.
+    Result<store::BlobRecord> blob_record(const std::string& path, const std::string& blob_id);
+    // The content id and size of a working-tree file whose stat is `stat`.
+    // The file is hashed only when the cache has no record with that stat.
+    Result<store::WorktreeRecord> file_record(const std::string& path, const FileStat& stat);
+
   private:
     Role role_of(const std::string& path, git::AttributeSource source,
                  const std::string& commit_id);
+    Result<store::BlobRecord> blob_record(const std::string& path, const std::string& blob_id,
+                                          std::optional<std::string>& content);
     std::shared_ptr<const Description> describe_cached(const std::string& oid, Format format,
                                                        const ByteSource& source);
 

@@ -129,7 +129,19 @@ class Repository {
 
     // HEAD/index/working tree status, with untracked files listed one by one
     // and renames detected.
+    // NOTE: libgit2 1.5.1 hashes every tracked file whose stat differs from
+    // the index, and fails on files of 4 GiB or more because the index
+    // stores a 32-bit size. Prefer staged_status() and untracked_files().
     Result<std::vector<StatusEntry>> status() const;
+
+    // HEAD -> index changes with renames detected; worktree_state is always
+    // ' '. Reads no working-tree file.
+    Result<std::vector<StatusEntry>> staged_status() const;
+
+    // Lists the untracked, not ignored, files of the working tree one by one,
+    // in path order. A nested repository is listed as its directory with a
+    // trailing '/'. Tracked files are neither read nor hashed.
+    Result<std::vector<std::string>> untracked_files() const;
 
     // Walks commits reachable from the range's tips, oldest first. `range` is
     // a revision ("HEAD"), or "A..B" (reachable from B but not A). Commits
