@@ -2,6 +2,8 @@
 
 #include "formats/json_members.hpp"
 
+#include "mlv/util/hash.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -135,6 +137,33 @@ std::vector<std::string> read_additional_special_tokens(MemberReader& reader) {
     return tokens;
 }
 
+// Reads the matching flags of an added token; errors stay in `reader`.
+void read_token_flags(MemberReader& reader, AddedToken& token) {
+    token.single_word = reader.boolean("single_word");
+    token.lstrip = reader.boolean("lstrip");
+    token.rstrip = reader.boolean("rstrip");
+    token.normalized = reader.boolean("normalized");
+}
+
+// Reads the pipeline steps of tokenizer.json that are set.
+std::map<std::string, PipelineStep> read_pipeline(const Json& document) {
+    std::map<std::string, PipelineStep> steps;
+    for (const char* name : {"normalizer", "pre_tokenizer", "post_processor", "decoder"}) {
+        const auto found = document.find(name);
+        if (found == document.end() || found->is_null()) {
+            continue;
+        }
+        PipelineStep step;
+        if (const auto type = found->find("type");
+            found->is_object() && type != found->end() && type->is_string()) {
+            step.type = type->get<std::string>();
+        }
+        step.digest = hash_bytes(found->dump(-1, ' ', false, Json::error_handler_t::replace)).xxh3;
+        steps.emplace(name, std::move(step));
+    }
+    return steps;
+}
+
 // added_tokens_decoder: {"32000": {"content": "<pad>", "special": true, ...}},
 // returned sorted by id.
 Result<std::vector<AddedToken>> read_added_tokens_decoder(const MemberReader& reader) {
@@ -165,6 +194,7 @@ Result<std::vector<AddedToken>> read_added_tokens_decoder(const MemberReader& re
         MemberReader entry_reader(entry, "added_tokens_decoder." + id_text + ".");
         auto content = entry_reader.string("content");
         token.special = entry_reader.boolean("special").value_or(false);
+        read_token_flags(entry_reader, token);
         if (entry_reader.error()) {
             return *entry_reader.error();
         }
@@ -369,6 +399,7 @@ Result<TokenizerJson> parse_tokenizer_json(std::string_view text) {
             token.id = token_reader.integer("id").value_or(-1);
             auto content = token_reader.string("content");
             token.special = token_reader.boolean("special").value_or(false);
+            read_token_flags(token_reader, token);
             if (token_reader.error()) {
                 return *token_reader.error();
             }
@@ -396,6 +427,7 @@ Result<TokenizerJson> parse_tokenizer_json(std::string_view text) {
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     tokenizer.total_size = ids.size();
     tokenizer.max_id = ids.empty() ? -1 : ids.back();
+    tokenizer.pipeline = read_pipeline(*document);
     return tokenizer;
 }
 
@@ -428,6 +460,10 @@ Result<TokenizerConfig> parse_tokenizer_config(std::string_view text) {
         return templates.error();
     }
     config.chat_templates = std::move(templates.value());
+
+    config.settings = *document;
+    config.settings.erase("added_tokens_decoder");
+    config.settings.erase("chat_template");
     return config;
 }
 
@@ -444,6 +480,7 @@ Result<SpecialTokensMap> parse_special_tokens_map(std::string_view text) {
     if (reader.error()) {
         return *reader.error();
     }
+    map.settings = *document;
     return map;
 }
 

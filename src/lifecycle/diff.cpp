@@ -43,7 +43,7 @@ std::string_view to_string(ValueCheck check) {
 
 bool TokenDiff::empty() const {
     return added.empty() && removed.empty() && renumbered.empty() && special_tokens.empty() &&
-           !old_merges && chat_templates_changed.empty();
+           token_flags.empty() && pipeline.empty() && !old_merges && chat_templates_changed.empty();
 }
 
 std::string FileDiff::headline() const {
@@ -340,6 +340,15 @@ Json to_json(const TokenDiff& tokens) {
     }
     out["renumbered"] = renumbered;
     out["special_tokens"] = keys_to_json(tokens.special_tokens);
+    Json flags = Json::array();
+    for (const auto& change : tokens.token_flags) {
+        flags.push_back({{"token", change.token},
+                         {"flag", change.flag},
+                         {"before", optional_json(change.before)},
+                         {"after", optional_json(change.after)}});
+    }
+    out["token_flags"] = flags;
+    out["pipeline"] = keys_to_json(tokens.pipeline);
     out["old_merges"] = optional_json(tokens.old_merges);
     out["new_merges"] = optional_json(tokens.new_merges);
     out["chat_templates_changed"] = tokens.chat_templates_changed;

@@ -154,6 +154,10 @@ std::shared_ptr<const Json> json_of(const Artifact& artifact, const DiffOptions&
         raw = &config->raw;
     } else if (const auto* config = artifact.get<formats::GenerationConfig>()) {
         raw = &config->raw;
+    } else if (const auto* config = artifact.get<formats::TokenizerConfig>()) {
+        raw = &config->settings;
+    } else if (const auto* map = artifact.get<formats::SpecialTokensMap>()) {
+        raw = &map->settings;
     }
     if (raw && !raw->is_null()) {
         return std::shared_ptr<const Json>(std::shared_ptr<const Json>(), raw);
@@ -316,6 +320,26 @@ std::vector<std::string> front_matter_list(const FrontMatter& front_matter,
 
 namespace detail {
 
+namespace {
+
+// Removes the key changes that repeat a special token change of the token
+// diff: "pad_token" or "bos_token.content" when "special bos_token" already
+// lists the change.
+void drop_reported_special_tokens(FileDiff& diff) {
+    if (!diff.tokens || diff.tokens->special_tokens.empty()) {
+        return;
+    }
+    std::set<std::string> reported;
+    for (const auto& change : diff.tokens->special_tokens) {
+        reported.insert(change.key);
+        reported.insert(change.key + ".content");
+    }
+    std::erase_if(diff.keys,
+                  [&reported](const KeyChange& change) { return reported.count(change.key) != 0; });
+}
+
+} // namespace
+
 void diff_keys(const FileChange& change, const DiffOptions& options, FileDiff& diff) {
     if (!change.before || !change.after) {
         return;
@@ -336,11 +360,6 @@ void diff_keys(const FileChange& change, const DiffOptions& options, FileDiff& d
     if (!is_json_config(after.format) || !is_json_config(before.format)) {
         return;
     }
-    bool tokenizer_file =
-        after.format == Format::tokenizer_config || after.format == Format::special_tokens_map;
-    if (tokenizer_file && !options.tokenizer_keys) {
-        return;
-    }
     auto old_json = json_of(before, options);
     auto new_json = json_of(after, options);
     if (!old_json || !new_json) {
@@ -352,6 +371,7 @@ void diff_keys(const FileChange& change, const DiffOptions& options, FileDiff& d
     static const std::set<std::string> none;
     const auto& skipped = after.format == Format::tokenizer_config ? tokenizer_skipped : none;
     diff.keys = diff_json_except(*old_json, *new_json, skipped);
+    drop_reported_special_tokens(diff);
 }
 
 void summarize_keys(FileDiff& diff) {

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 namespace mlv::lifecycle::detail {
@@ -19,8 +20,23 @@ struct TokenView {
     std::map<std::string, Json> special;                 // name -> value
     std::optional<uint64_t> merges;
     std::map<std::string, std::string> chat_templates; // name -> source
+    std::vector<formats::AddedToken> added;            // added tokens in file order
+    std::map<std::string, Json> pipeline;              // "model.type" and steps
     bool any = false;
 };
+
+void add_added_tokens(TokenView& view, const std::vector<formats::AddedToken>& tokens) {
+    view.added.insert(view.added.end(), tokens.begin(), tokens.end());
+}
+
+// The pipeline of tokenizer.json: each step's type and digest, so that a
+// step compares unequal when anything in it changed.
+void add_pipeline(TokenView& view, const formats::TokenizerJson& tokenizer) {
+    view.pipeline["model.type"] = tokenizer.model_type;
+    for (const auto& [name, step] : tokenizer.pipeline) {
+        view.pipeline[name] = Json{{"type", step.type}, {"digest", step.digest}};
+    }
+}
 
 void add_vocabulary(TokenView& view, const formats::Vocabulary& vocabulary) {
     view.has_tokens = true;
@@ -48,11 +64,14 @@ TokenView view_of(const Artifact& artifact) {
             }
         }
         view.merges = tokenizer->merge_count;
+        add_added_tokens(view, tokenizer->added_tokens);
+        add_pipeline(view, *tokenizer);
         view.any = true;
     } else if (const auto* config = artifact.get<formats::TokenizerConfig>()) {
         if (!config->added_tokens_decoder.empty()) {
             view.has_tokens = true;
         }
+        add_added_tokens(view, config->added_tokens_decoder);
         for (const auto& token : config->added_tokens_decoder) {
             view.tokens.emplace_back(token.content, token.id);
         }
@@ -132,6 +151,64 @@ void compare_special(const TokenView& before, const TokenView& after, TokenDiff&
     diff.special_tokens = diff_json(old_special, new_special);
 }
 
+void compare_flags(const TokenView& before, const TokenView& after, TokenDiff& diff) {
+    using Flag = std::optional<bool> formats::AddedToken::*;
+    static const std::pair<const char*, Flag> flags[] = {
+        {"single_word", &formats::AddedToken::single_word},
+        {"lstrip", &formats::AddedToken::lstrip},
+        {"rstrip", &formats::AddedToken::rstrip},
+        {"normalized", &formats::AddedToken::normalized},
+    };
+    std::unordered_map<std::string, const formats::AddedToken*> old_tokens;
+    for (const auto& token : before.added) {
+        old_tokens.emplace(token.content, &token);
+    }
+    for (const auto& token : after.added) {
+        const auto found = old_tokens.find(token.content);
+        if (found == old_tokens.end()) {
+            continue;
+        }
+        const formats::AddedToken& old_token = *found->second;
+        for (const auto& [name, member] : flags) {
+            if (old_token.*member != token.*member) {
+                diff.token_flags.push_back(
+                    TokenFlagChange{token.content, name, old_token.*member, token.*member});
+            }
+        }
+    }
+}
+
+// Records model.type and each pipeline step whose type or digest differs,
+// with the types as values.
+void compare_pipeline(const TokenView& before, const TokenView& after, TokenDiff& diff) {
+    const auto type_of = [](const std::map<std::string, Json>& pipeline,
+                            const std::string& name) -> std::optional<Json> {
+        const auto found = pipeline.find(name);
+        if (found == pipeline.end()) {
+            return std::nullopt;
+        }
+        Json type = found->second.is_object() ? found->second["type"] : found->second;
+        return std::optional<Json>(std::in_place, std::move(type));
+    };
+    std::set<std::string> names;
+    for (const auto& [name, step] : before.pipeline) {
+        names.insert(name);
+    }
+    for (const auto& [name, step] : after.pipeline) {
+        names.insert(name);
+    }
+    for (const auto& name : names) {
+        const auto old_step = before.pipeline.find(name);
+        const auto new_step = after.pipeline.find(name);
+        const bool same = old_step != before.pipeline.end() && new_step != after.pipeline.end() &&
+                          old_step->second == new_step->second;
+        if (!same) {
+            diff.pipeline.push_back(
+                KeyChange{name, type_of(before.pipeline, name), type_of(after.pipeline, name)});
+        }
+    }
+}
+
 void compare_templates(const TokenView& before, const TokenView& after, TokenDiff& diff) {
     for (const auto& [name, source] : after.chat_templates) {
         auto it = before.chat_templates.find(name);
@@ -155,10 +232,36 @@ std::string list_tokens(const std::vector<TokenEntry>& entries) {
             break;
         }
         out += (listed++ ? ", " : "") +
-               Json(entry.token).dump(-1, ' ', false, Json::error_handler_t::replace) + "=" +
-               std::to_string(entry.id);
+               Json(entry.token).dump(-1, ' ', false, Json::error_handler_t::replace);
+        if (entry.id >= 0) {
+            out += "=" + std::to_string(entry.id);
+        }
     }
     return out;
+}
+
+std::string flag_value(const std::optional<bool>& value) {
+    return value ? (*value ? "true" : "false") : "(absent)";
+}
+
+// One line per distinct flag change, naming the tokens it applies to:
+// `added tokens normalized: true -> false for "<s>", "</s>"`.
+void summarize_flags(const std::vector<TokenFlagChange>& changes,
+                     std::vector<std::string>& summary) {
+    std::map<std::string, std::vector<TokenEntry>> by_change;
+    std::vector<std::string> order;
+    for (const auto& change : changes) {
+        const std::string line = "added tokens " + change.flag + ": " + flag_value(change.before) +
+                                 " -> " + flag_value(change.after);
+        auto& tokens = by_change[line];
+        if (tokens.empty()) {
+            order.push_back(line);
+        }
+        tokens.push_back(TokenEntry{change.token, -1});
+    }
+    for (const auto& line : order) {
+        summary.push_back(line + " for " + list_tokens(by_change[line]));
+    }
 }
 
 std::string format_number(double value) {
@@ -190,6 +293,10 @@ void diff_tokens(const Artifact& before, const Artifact& after, FileDiff& diff) 
         compare_tokens(old_view, new_view, tokens);
     }
     compare_special(old_view, new_view, tokens);
+    compare_flags(old_view, new_view, tokens);
+    if (!old_view.pipeline.empty() && !new_view.pipeline.empty()) {
+        compare_pipeline(old_view, new_view, tokens);
+    }
     if (old_view.merges != new_view.merges) {
         tokens.old_merges = old_view.merges.value_or(0);
         tokens.new_merges = new_view.merges.value_or(0);
@@ -219,6 +326,15 @@ void summarize_tokens(FileDiff& diff) {
     if (!tokens.removed.empty()) {
         diff.summary.push_back("  removed " + list_tokens(tokens.removed));
     }
+    for (const auto& change : tokens.pipeline) {
+        if (change.before && change.after && *change.before == *change.after) {
+            diff.summary.push_back(change.key + " changed (" + short_value(change.after) + ")");
+        } else {
+            diff.summary.push_back(change.key + ": " + short_value(change.before) + " -> " +
+                                   short_value(change.after));
+        }
+    }
+    summarize_flags(tokens.token_flags, diff.summary);
     size_t listed = 0;
     for (const auto& change : tokens.special_tokens) {
         if (listed++ == max_listed) {

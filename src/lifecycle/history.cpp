@@ -77,7 +77,6 @@ class HistoryWalker {
         read_text_ = [this](const Artifact& artifact) { return read_text(artifact); };
         diff_options_.read_text = read_text_;
         diff_options_.read_json = [this](const Artifact& artifact) { return read_json(artifact); };
-        diff_options_.tokenizer_keys = false;
     }
 
     Result<std::vector<CommitRecord>> run(const std::string& range) {

@@ -216,6 +216,32 @@ bool is_structural_key(const std::string& key, bool learned_positions) {
 
 namespace {
 
+// The subject of a summary line: the key or fact before its first ": " or
+// " (", without a leading "+ " or "- " ("temperature: 0.9 -> 0.6" gives
+// "temperature").
+std::string_view summary_subject(std::string_view line) {
+    if (line.starts_with("+ ") || line.starts_with("- ")) {
+        line.remove_prefix(2);
+    }
+    return line.substr(0, std::min(line.find(": "), line.find(" (")));
+}
+
+// Describes the summary lines a one-line summary leaves out: their subjects
+// when they fit in about 40 characters ("+2 more: temperature, top_p"),
+// else their count ("+12 more changes").
+std::string hidden_lines(const std::vector<std::string>& hidden) {
+    constexpr size_t max_names_length = 40;
+    std::string names;
+    for (const auto& line : hidden) {
+        names += (names.empty() ? "" : ", ") + std::string(summary_subject(line));
+    }
+    const std::string count = "+" + std::to_string(hidden.size()) + " more";
+    if (names.size() > max_names_length) {
+        return count + (hidden.size() == 1 ? " change" : " changes");
+    }
+    return count + ": " + names;
+}
+
 std::string_view kind_verb(git::ChangeKind kind) {
     switch (kind) {
     case git::ChangeKind::added:
@@ -245,14 +271,16 @@ std::string summarize_changes(const std::vector<FileChange>& changes, const Chan
     }
     if (changes.size() <= 3) {
         for (const auto& file : diff.files) {
-            // Detail lines are indented; count only the facts at top level.
-            size_t more = 0;
+            // Detail lines are indented; list only the facts at top level.
+            std::vector<std::string> hidden;
             for (size_t i = 1; i < file.summary.size(); ++i) {
-                more += file.summary[i].starts_with("  ") ? 0 : 1;
+                if (!file.summary[i].starts_with("  ")) {
+                    hidden.push_back(file.summary[i]);
+                }
             }
             out += (out.empty() ? "" : "; ") + file.path + ": " + file.headline();
-            if (more > 0) {
-                out += " (+" + std::to_string(more) + " more)";
+            if (!hidden.empty()) {
+                out += " (" + hidden_lines(hidden) + ")";
             }
         }
         return out;

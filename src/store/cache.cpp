@@ -9,7 +9,7 @@ namespace {
 
 // Bump when the layout of any cached record or Description changes, so that
 // old entries are ignored instead of misread.
-constexpr const char* cache_schema = "v1";
+constexpr const char* cache_schema = "v2";
 
 // Cache files are ours, but the Git directory is writable by anything the
 // user runs; a corrupt or planted file must not exhaust memory.

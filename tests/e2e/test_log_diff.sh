@@ -283,3 +283,45 @@ rm -rf .git/lfs/objects
 "$GIT_MLV" diff HEAD~1 HEAD >"$work/diff"
 expect_line "$work/diff" "tensor detail needs the LFS objects"
 pass "diff compares tensors with LFS objects and says when they are missing"
+
+# Tokenizer files: log and diff show the same key-level changes.
+tokenizer_repo=$work/tokenizer-model
+git init -q -b main "$tokenizer_repo"
+cd "$tokenizer_repo"
+git config user.name "Lifecycle Test"
+git config user.email "lifecycle@example.com"
+write_tokenizer_files() {
+    python3 - "$@" <<'PYTHON'
+import json
+import sys
+
+normalized, normalizer = sys.argv[1] == "true", sys.argv[2]
+added = [{"id": i, "content": c, "single_word": False, "lstrip": False, "rstrip": False,
+          "normalized": normalized, "special": True} for i, c in enumerate(["<unk>", "<s>"])]
+json.dump({"version": "1.0", "added_tokens": added,
+           "normalizer": {"type": normalizer}, "pre_tokenizer": None,
+           "post_processor": None, "decoder": None,
+           "model": {"type": "BPE", "vocab": {"<unk>": 0, "<s>": 1, "a": 2}, "merges": []}},
+          open("tokenizer.json", "w"))
+config = {"bos_token": {"content": "<s>", "normalized": normalized}, "model_max_length": 512}
+if normalizer == "NFC":
+    config["use_fast"] = False
+json.dump(config, open("tokenizer_config.json", "w"))
+PYTHON
+}
+write_tokenizer_files true NFKC
+commit "Initial import"
+write_tokenizer_files false NFC
+commit "Upload tokenizer"
+"$GIT_MLV" diff HEAD~1 HEAD >"$work/diff"
+expect_line "$work/diff" 'added tokens normalized: true -> false for "<unk>", "<s>"'
+expect_line "$work/diff" 'normalizer: "NFKC" -> "NFC"'
+expect_line "$work/diff" "bos_token.normalized: true -> false"
+expect_line "$work/diff" "+ use_fast: false"
+"$GIT_MLV" log >"$work/log"
+expect_line "$work/log" 'tokenizer.json: normalizer: "NFKC" -> "NFC" (+1 more: added tokens normalized)'
+expect_line "$work/log" 'tokenizer_config.json: bos_token.normalized: true -> false (+1 more: use_fast)'
+if grep -q "content changed" "$work/log"; then
+    fail "log shows 'content changed' for a tokenizer file with key-level changes"
+fi
+pass "log and diff show key-level tokenizer changes"

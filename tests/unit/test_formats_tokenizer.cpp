@@ -434,3 +434,65 @@ TEST_CASE("merges: invalid line") {
     CHECK(three_tokens.error().message ==
           "invalid merge on line 1: 'a b c', expected two tokens separated by one space");
 }
+
+TEST_CASE("tokenizer.json: added token flags") {
+    auto tokenizer = parse_tokenizer_json(
+        tokenizer_json(R"({"type": "BPE", "vocab": {"a": 0}, "merges": []})",
+                       R"([{"id": 1, "content": "<s>", "single_word": false, "lstrip": true,
+             "rstrip": false, "normalized": false, "special": true},
+            {"id": 2, "content": "<pad>"}])"));
+    REQUIRE(tokenizer.ok());
+    REQUIRE(tokenizer->added_tokens.size() == 2);
+    const auto& first = tokenizer->added_tokens[0];
+    CHECK(first.single_word == false);
+    CHECK(first.lstrip == true);
+    CHECK(first.rstrip == false);
+    CHECK(first.normalized == false);
+    CHECK_FALSE(tokenizer->added_tokens[1].normalized.has_value());
+}
+
+TEST_CASE("tokenizer.json: pipeline steps") {
+    const std::string model = R"({"type": "BPE", "vocab": {"a": 0}, "merges": []})";
+    auto without = parse_tokenizer_json(tokenizer_json(model));
+    REQUIRE(without.ok());
+    CHECK(without->pipeline.empty());
+
+    const auto with_normalizer = [&](const std::string& normalizer) {
+        return parse_tokenizer_json(R"({"added_tokens": [], "normalizer": )" + normalizer +
+                                    R"(, "decoder": {"type": "ByteLevel"}, "model": )" + model +
+                                    "}");
+    };
+    auto first = with_normalizer(R"({"type": "Replace", "content": "a"})");
+    auto second = with_normalizer(R"({"type": "Replace", "content": "b"})");
+    REQUIRE(first.ok());
+    REQUIRE(second.ok());
+    REQUIRE(first->pipeline.size() == 2);
+    CHECK(first->pipeline.at("normalizer").type == "Replace");
+    CHECK(first->pipeline.at("decoder").type == "ByteLevel");
+    CHECK(first->pipeline.at("normalizer").digest.size() == 32);
+    CHECK(first->pipeline.at("normalizer").digest != second->pipeline.at("normalizer").digest);
+    CHECK(first->pipeline.at("decoder").digest == second->pipeline.at("decoder").digest);
+}
+
+TEST_CASE("tokenizer config: flags and settings") {
+    auto config = parse_tokenizer_config(R"({
+      "added_tokens_decoder": {"0": {"content": "<unk>", "normalized": true, "special": true}},
+      "chat_template": "{{ messages }}",
+      "bos_token": {"content": "<s>", "normalized": false},
+      "use_fast": false
+    })");
+    REQUIRE(config.ok());
+    REQUIRE(config->added_tokens_decoder.size() == 1);
+    CHECK(config->added_tokens_decoder[0].normalized == true);
+    CHECK_FALSE(config->added_tokens_decoder[0].lstrip.has_value());
+    CHECK(config->settings.contains("use_fast"));
+    CHECK(config->settings["bos_token"]["normalized"] == false);
+    CHECK_FALSE(config->settings.contains("added_tokens_decoder"));
+    CHECK_FALSE(config->settings.contains("chat_template"));
+}
+
+TEST_CASE("special tokens map: settings") {
+    auto map = parse_special_tokens_map(R"({"bos_token": {"content": "<s>", "lstrip": false}})");
+    REQUIRE(map.ok());
+    CHECK(map->settings["bos_token"]["lstrip"] == false);
+}

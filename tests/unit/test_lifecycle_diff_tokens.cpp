@@ -120,3 +120,73 @@ TEST_CASE("trainer progress restarted") {
     CHECK(*diff.trainer->new_step == 200);
     CHECK(has_line(diff, "trainer: step 1000 -> 200, epoch 3 -> 0.5 (restarted)"));
 }
+
+TEST_CASE("added token flags grouped") {
+    formats::TokenizerJson old_tokenizer;
+    old_tokenizer.added_tokens = {{"<unk>", 0, true}, {"<s>", 1, true}, {"</s>", 2, true}};
+    for (auto& token : old_tokenizer.added_tokens) {
+        token.normalized = true;
+        token.lstrip = false;
+    }
+    formats::TokenizerJson new_tokenizer = old_tokenizer;
+    for (auto& token : new_tokenizer.added_tokens) {
+        token.normalized = false;
+    }
+    new_tokenizer.added_tokens[2].lstrip = true;
+    auto before = make_artifact("tokenizer.json", Role::tokenizer, Format::tokenizer_json, "f1",
+                                old_tokenizer);
+    auto after = make_artifact("tokenizer.json", Role::tokenizer, Format::tokenizer_json, "f2",
+                               new_tokenizer);
+    auto diff = diff_file(test::modified(before, after));
+
+    REQUIRE(diff.tokens.has_value());
+    CHECK(diff.tokens->token_flags.size() == 4);
+    CHECK(diff.tokens->pipeline.empty());
+    REQUIRE(diff.summary.size() == 2);
+    CHECK(diff.summary[0] ==
+          "added tokens normalized: true -> false for \"<unk>\", \"<s>\", \"</s>\"");
+    CHECK(diff.summary[1] == "added tokens lstrip: false -> true for \"</s>\"");
+}
+
+TEST_CASE("tokenizer pipeline changes") {
+    formats::TokenizerJson old_tokenizer;
+    old_tokenizer.model_type = "BPE";
+    old_tokenizer.pipeline = {{"normalizer", {"Sequence", "aaaa"}},
+                              {"decoder", {"ByteLevel", "bbbb"}},
+                              {"pre_tokenizer", {"Metaspace", "cccc"}}};
+    formats::TokenizerJson new_tokenizer;
+    new_tokenizer.model_type = "Unigram";
+    new_tokenizer.pipeline = {{"normalizer", {"Sequence", "dddd"}},
+                              {"decoder", {"ByteLevel", "bbbb"}}};
+    auto before = make_artifact("tokenizer.json", Role::tokenizer, Format::tokenizer_json, "p1",
+                                old_tokenizer);
+    auto after = make_artifact("tokenizer.json", Role::tokenizer, Format::tokenizer_json, "p2",
+                               new_tokenizer);
+    auto diff = diff_file(test::modified(before, after));
+
+    REQUIRE(diff.tokens.has_value());
+    CHECK(diff.tokens->pipeline.size() == 3);
+    CHECK(has_line(diff, "model.type: \"BPE\" -> \"Unigram\""));
+    CHECK(has_line(diff, "normalizer changed (\"Sequence\")"));
+    CHECK(has_line(diff, "pre_tokenizer: \"Metaspace\" -> (absent)"));
+    CHECK_FALSE(has_line(diff, "decoder"));
+}
+
+TEST_CASE("special token keys not repeated") {
+    formats::SpecialTokensMap old_map;
+    old_map.special_tokens = {{"bos_token", "<s>"}, {"pad_token", "<unk>"}};
+    old_map.settings = {{"bos_token", {{"content", "<s>"}, {"normalized", true}}},
+                        {"pad_token", "<unk>"}};
+    formats::SpecialTokensMap new_map;
+    new_map.special_tokens = {{"bos_token", "<s>"}};
+    new_map.settings = {{"bos_token", {{"content", "<s>"}, {"normalized", false}}}};
+    auto before = make_artifact("special_tokens_map.json", Role::tokenizer,
+                                Format::special_tokens_map, "m1", old_map);
+    auto after = make_artifact("special_tokens_map.json", Role::tokenizer,
+                               Format::special_tokens_map, "m2", new_map);
+    auto diff = diff_file(test::modified(before, after));
+
+    REQUIRE(diff.summary.size() == 2);
+    CHECK(diff.summary[0] == "special pad_token: \"<unk>\" -> (absent)");
+    CHECK(diff.summary[1] == "bos_token.normalized: true -> false");
+}

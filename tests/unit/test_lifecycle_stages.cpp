@@ -72,6 +72,24 @@ TEST_CASE("summary of many files") {
     CHECK(summarize_changes(changes, diff) == "5 files: 4 weights added, 1 config added");
 }
 
+TEST_CASE("summary names hidden changes") {
+    const std::vector<FileChange> few = {
+        test::modified(config_artifact({{"a", 1}, {"b", 1}, {"c", 1}}, "c1"),
+                       config_artifact({{"a", 2}, {"b", 2}, {"c", 2}}, "c2"))};
+    CHECK(summarize_changes(few, diff_change_set(few)) == "config.json: a: 1 -> 2 (+2 more: b, c)");
+
+    Json old_keys = Json::object();
+    Json new_keys = Json::object();
+    for (const char* key : {"a", "rope_scaling_factor", "attention_dropout", "initializer_range"}) {
+        old_keys[key] = 1;
+        new_keys[key] = 2;
+    }
+    const std::vector<FileChange> many = {
+        test::modified(config_artifact(old_keys, "d1"), config_artifact(new_keys, "d2"))};
+    CHECK(summarize_changes(many, diff_change_set(many)) ==
+          "config.json: a: 1 -> 2 (+3 more changes)");
+}
+
 TEST_CASE("stage priority order") {
     const std::vector<Stage> expected = {
         Stage::initial_import, Stage::architecture, Stage::fine_tuning, Stage::training,

@@ -134,9 +134,9 @@ TEST_CASE("cache files are written atomically") {
         cache.put_worktree("a", record_for({1, 1, 1}));
         cache.put_description(oid_a, artifacts::Format::model_config, config_description(5));
     }
-    CHECK(fs::exists(dir.path + "/cache-v1/blobs.json"));
-    CHECK(fs::exists(dir.path + "/cache-v1/worktree.json"));
-    CHECK(fs::exists(dir.path + "/cache-v1/meta/aa/" + oid_a + ".model-config.json"));
+    CHECK(fs::exists(dir.path + "/cache-v2/blobs.json"));
+    CHECK(fs::exists(dir.path + "/cache-v2/worktree.json"));
+    CHECK(fs::exists(dir.path + "/cache-v2/meta/aa/" + oid_a + ".model-config.json"));
     CHECK(count_temporary_files(dir.path) == 0);
 }
 
@@ -151,7 +151,7 @@ TEST_CASE("cache disabled keeps memory only") {
 
 TEST_CASE("cache ignores corrupt files") {
     TempDirectory dir;
-    std::string root = dir.path + "/cache-v1";
+    std::string root = dir.path + "/cache-v2";
     write(root + "/blobs.json", "{not json");
     write(root + "/worktree.json", "[1, 2, 3]");
     write(root + "/meta/aa/" + oid_a + ".model-config.json", "{\"kind\": \"x\"");
@@ -165,7 +165,7 @@ TEST_CASE("cache ignores entries of the wrong type") {
     // The Git directory is writable by anything the user runs; a planted
     // entry with wrong types is a miss, not a crash.
     TempDirectory dir;
-    std::string root = dir.path + "/cache-v1";
+    std::string root = dir.path + "/cache-v2";
     write(root + "/blobs.json",
           R"({"1": {"oid": 5}, "2": {"oid": ")" + oid_a + R"(", "size": "big"}, "3": [1]})");
     write(root + "/worktree.json",

@@ -26,8 +26,24 @@ struct AddedToken {
     std::string content;
     int64_t id = -1; // -1 when the file gives no id
     bool special = false;
+    // How the tokenizer matches the token in text; nullopt when the file
+    // leaves a flag out.
+    std::optional<bool> single_word;
+    std::optional<bool> lstrip;
+    std::optional<bool> rstrip;
+    std::optional<bool> normalized;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AddedToken, content, id, special)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AddedToken, content, id, special, single_word,
+                                                lstrip, rstrip, normalized)
+
+// One step of the tokenizers pipeline in tokenizer.json (normalizer,
+// pre_tokenizer, post_processor or decoder), reduced to what a diff needs
+// to tell that it changed without keeping its JSON.
+struct PipelineStep {
+    std::string type;   // the step's "type" member; empty when it has none
+    std::string digest; // XXH3-128 of the step's compact JSON dump, 32 hex digits
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PipelineStep, type, digest)
 
 // tokenizer.json (the `tokenizers` library's serialisation).
 struct TokenizerJson {
@@ -46,9 +62,13 @@ struct TokenizerJson {
     // len(tokenizer) returns) and the largest of them.
     uint64_t total_size = 0;
     int64_t max_id = -1;
+    // The pipeline steps by name ("normalizer", "pre_tokenizer",
+    // "post_processor", "decoder"); a step that is null or absent is left out.
+    std::map<std::string, PipelineStep> pipeline;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TokenizerJson, model_type, vocab, merge_count,
-                                                added_tokens, unk_token, total_size, max_id)
+                                                added_tokens, unk_token, total_size, max_id,
+                                                pipeline)
 
 // Parses tokenizer.json in time linear in its size, streaming model.vocab
 // and model.merges (merges as "a b" strings or ["a", "b"] pairs). Fails on
@@ -79,11 +99,14 @@ struct TokenizerConfig {
     std::optional<double> model_max_length;       // may exceed 64 bits (1e30)
     std::optional<int64_t> vocab_size;            // a few tokenizers state their own
     std::optional<std::string> padding_side;
+    // The whole object without added_tokens_decoder and chat_template (kept
+    // above in a better shape), for key-level diffs without rereading the file.
+    Json settings = Json::object();
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TokenizerConfig, tokenizer_class, special_tokens,
                                                 additional_special_tokens, added_tokens_decoder,
                                                 chat_templates, model_max_length, vocab_size,
-                                                padding_side)
+                                                padding_side, settings)
 
 // Parses tokenizer_config.json. Fails on invalid JSON, a special token that
 // is neither a string, null nor an object with a string "content", an
@@ -95,9 +118,10 @@ Result<TokenizerConfig> parse_tokenizer_config(std::string_view text);
 struct SpecialTokensMap {
     SpecialTokens special_tokens;
     std::vector<std::string> additional_special_tokens;
+    Json settings = Json::object(); // the whole object, for key-level diffs
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SpecialTokensMap, special_tokens,
-                                                additional_special_tokens)
+                                                additional_special_tokens, settings)
 
 Result<SpecialTokensMap> parse_special_tokens_map(std::string_view text);
 

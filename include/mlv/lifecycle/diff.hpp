@@ -76,8 +76,17 @@ struct TokenRenumber {
     int64_t new_id = -1;
 };
 
-// Changes to a vocabulary, its added and special tokens, merges and chat
-// templates.
+// A matching flag of an added token ("lstrip", "rstrip", "single_word",
+// "normalized") that changed; nullopt when the file leaves the flag out.
+struct TokenFlagChange {
+    std::string token;
+    std::string flag;
+    std::optional<bool> before;
+    std::optional<bool> after;
+};
+
+// Changes to a vocabulary, its added and special tokens, merges, chat
+// templates and the tokenizers pipeline.
 struct TokenDiff {
     std::vector<TokenEntry> added;         // by string; `id` is the new id
     std::vector<TokenEntry> removed;       // `id` is the old id
@@ -85,6 +94,12 @@ struct TokenDiff {
     // Named special tokens and special-token ids ("eos_token", "bos_id"), and
     // the special flag of added tokens ("special:<pad>").
     std::vector<KeyChange> special_tokens;
+    std::vector<TokenFlagChange> token_flags; // of tokens added on both sides
+    // tokenizer.json's "model.type" and pipeline steps ("normalizer",
+    // "pre_tokenizer", "post_processor", "decoder") whose content changed.
+    // The values are the types, so a step that kept its type but changed
+    // otherwise has equal `before` and `after`.
+    std::vector<KeyChange> pipeline;
     std::optional<uint64_t> old_merges; // set for both when the merge count changed
     std::optional<uint64_t> new_merges;
     std::vector<std::string> chat_templates_changed; // template names
@@ -196,10 +211,6 @@ struct DiffOptions {
     ContentOpener open_content; // empty: compare content ids only
     TextReader read_text;       // empty: no key diffs for those files
     JsonReader read_json;       // empty: read_text and parse_json
-    // Compare the raw keys of tokenizer_config.json and
-    // special_tokens_map.json besides their token diff. These files grow
-    // with every added token, so a history walk turns this off.
-    bool tokenizer_keys = true;
 };
 
 // Diff options that read content from `repo`: LFS objects from its LFS
