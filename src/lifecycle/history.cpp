@@ -92,7 +92,8 @@ class HistoryWalker {
             key = detail::log_cache_key(repo_, context_.repository_name, *commits,
                                         options_.session_gap_seconds);
             if (auto entry = cache.load(key)) {
-                if (auto records = detail::records_from_cache(repo_, *entry, *commits, sessions)) {
+                if (auto records =
+                        detail::records_from_cache(repo_, std::move(*entry), *commits, sessions)) {
                     trace::log("lifecycle", "using the log cache " + key);
                     return std::move(*records);
                 }

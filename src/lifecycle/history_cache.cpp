@@ -74,34 +74,40 @@ bool lfs_presence_unchanged(const git::Repository& repo, const store::HistoryEnt
     return true;
 }
 
-std::optional<CommitRecord> record_from_row(const store::HistoryRow& row,
-                                            const git::CommitInfo& commit) {
-    auto stage = parse_stage(row.stage);
-    auto maintenance = parse_maintenance(row.maintenance);
-    if (!stage || !maintenance) {
-        return std::nullopt;
+bool row_names_known(const store::HistoryRow& row) {
+    if (!parse_stage(row.stage) || !parse_maintenance(row.maintenance)) {
+        return false;
     }
-    CommitRecord record;
-    record.commit = commit;
-    record.session = row.session;
-    record.weights_total_size = row.weights_total_size;
-    record.stage = *stage;
-    record.maintenance = *maintenance;
-    record.summary = row.summary;
-    record.evidence = row.evidence;
     for (const auto& name : row.secondary_stages) {
-        auto secondary = parse_stage(name);
-        if (!secondary) {
-            return std::nullopt;
+        if (!parse_stage(name)) {
+            return false;
         }
-        record.secondary_stages.push_back(*secondary);
     }
     for (const auto& file : row.files) {
-        auto role = artifacts::parse_role(file.role);
-        if (!role) {
-            return std::nullopt;
+        if (!artifacts::parse_role(file.role)) {
+            return false;
         }
-        record.files.push_back(FileSummary{file.path, *role, file.headline});
+    }
+    return true;
+}
+
+// Moves a row into a record; row_names_known(row) must hold.
+CommitRecord record_from_row(store::HistoryRow&& row, git::CommitInfo&& commit) {
+    CommitRecord record;
+    record.commit = std::move(commit);
+    record.session = row.session;
+    record.weights_total_size = row.weights_total_size;
+    record.stage = *parse_stage(row.stage);
+    record.maintenance = *parse_maintenance(row.maintenance);
+    record.summary = std::move(row.summary);
+    record.evidence = std::move(row.evidence);
+    for (const auto& name : row.secondary_stages) {
+        record.secondary_stages.push_back(*parse_stage(name));
+    }
+    record.files.reserve(row.files.size());
+    for (auto& file : row.files) {
+        record.files.push_back(FileSummary{std::move(file.path), *artifacts::parse_role(file.role),
+                                           std::move(file.headline)});
     }
     return record;
 }
@@ -165,14 +171,13 @@ store::HistoryEntry make_cache_entry(const git::Repository& repo,
     return entry;
 }
 
-std::optional<std::vector<CommitRecord>>
-records_from_cache(const git::Repository& repo, const store::HistoryEntry& entry,
-                   const std::vector<git::CommitInfo>& commits, const std::vector<int>& sessions) {
+std::optional<std::vector<CommitRecord>> records_from_cache(const git::Repository& repo,
+                                                            store::HistoryEntry&& entry,
+                                                            std::vector<git::CommitInfo>& commits,
+                                                            const std::vector<int>& sessions) {
     if (entry.rows.size() != commits.size() || !lfs_presence_unchanged(repo, entry)) {
         return std::nullopt;
     }
-    std::vector<CommitRecord> records;
-    records.reserve(commits.size());
     for (size_t i = 0; i < commits.size(); ++i) {
         const auto& row = entry.rows[i];
         if (row.commit != commits[i].id || row.session != sessions[i]) {
@@ -180,12 +185,16 @@ records_from_cache(const git::Repository& repo, const store::HistoryEntry& entry
                        "log cache row " + std::to_string(i) + " does not fit the walk");
             return std::nullopt;
         }
-        auto record = record_from_row(row, commits[i]);
-        if (!record) {
+        if (!row_names_known(row)) {
             trace::log("lifecycle", "log cache row " + std::to_string(i) + " has an unknown name");
             return std::nullopt;
         }
-        records.push_back(std::move(*record));
+    }
+
+    std::vector<CommitRecord> records;
+    records.reserve(commits.size());
+    for (size_t i = 0; i < commits.size(); ++i) {
+        records.push_back(record_from_row(std::move(entry.rows[i]), std::move(commits[i])));
     }
     return records;
 }

@@ -25,12 +25,14 @@ std::string log_cache_key(const git::Repository& repo, const std::string& reposi
 store::HistoryEntry make_cache_entry(const git::Repository& repo,
                                      const std::vector<CommitRecord>& records);
 
-// Rebuilds the records of a walk from a cache entry. Returns nullopt when the
+// Rebuilds the records of a walk from a cache entry, moving the rows and
+// the commits into them. Returns nullopt, with `commits` unchanged, when the
 // entry does not fit the walk: another commit at any position, another
 // session number, an unknown stage, maintenance type or role, or an LFS
 // object whose local presence has changed.
-std::optional<std::vector<CommitRecord>>
-records_from_cache(const git::Repository& repo, const store::HistoryEntry& entry,
-                   const std::vector<git::CommitInfo>& commits, const std::vector<int>& sessions);
+std::optional<std::vector<CommitRecord>> records_from_cache(const git::Repository& repo,
+                                                            store::HistoryEntry&& entry,
+                                                            std::vector<git::CommitInfo>& commits,
+                                                            const std::vector<int>& sessions);
 
 } // namespace mlv::lifecycle::detail
