@@ -246,6 +246,23 @@ Result<Artifact> Loader::load_file(const std::string& path) {
     return artifact;
 }
 
+Artifact Loader::load_file_or_error(const std::string& path) {
+    auto artifact = load_file(path);
+    if (artifact) {
+        return std::move(*artifact);
+    }
+    trace::log("artifacts", artifact.error().message);
+    Artifact unreadable;
+    unreadable.path = path;
+    unreadable.role = role_of(path, git::AttributeSource::worktree, {});
+    unreadable.format = format_from_path(path);
+    auto description = std::make_shared<Description>();
+    description->format = unreadable.format;
+    description->error = artifact.error().message;
+    unreadable.description = std::move(description);
+    return unreadable;
+}
+
 Result<Snapshot> Loader::load_commit(const std::string& commit_id,
                                      const std::vector<std::string>& paths) {
     auto entries = repo_.list_tree(commit_id);
@@ -318,11 +335,7 @@ Result<Snapshot> Loader::load_worktree(const std::vector<std::string>& paths) {
         if (!selected(path, paths) || !stat_file(repo_.workdir() + path)) {
             continue; // deleted in the working tree, or not a regular file
         }
-        auto artifact = load_file(path);
-        if (!artifact) {
-            return artifact.error();
-        }
-        snapshot.artifacts.push_back(std::move(*artifact));
+        snapshot.artifacts.push_back(load_file_or_error(path));
     }
     return snapshot;
 }

@@ -152,11 +152,7 @@ class StatusBuilder {
         if (!stat_file(repo_.workdir() + path)) {
             return std::optional<artifacts::Artifact>();
         }
-        auto artifact = loader_.load_file(path);
-        if (!artifact) {
-            return artifact.error();
-        }
-        return std::optional<artifacts::Artifact>(std::move(*artifact));
+        return std::optional<artifacts::Artifact>(loader_.load_file_or_error(path));
     }
 
     Result<ArtifactChange> staged_change(const git::StatusEntry& entry) {

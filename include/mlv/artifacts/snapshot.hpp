@@ -46,6 +46,10 @@ class Loader {
                                git::AttributeSource source, const std::string& commit_id = {});
     // One working-tree file as an artifact (path relative to the top).
     Result<Artifact> load_file(const std::string& path);
+    // The same, but a file that cannot be read (permissions, a race with a
+    // writer) gives an artifact without an oid whose description holds the
+    // error, so that the other files are still listed.
+    Artifact load_file_or_error(const std::string& path);
 
     // The content id and size of a blob: the pointer's oid and size for an
     // LFS pointer, else the SHA-256 of its bytes. Cached by blob id.
