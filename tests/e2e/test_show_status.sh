@@ -108,6 +108,32 @@ if grep -q "^artifacts: hashing" "$work/trace.txt"; then
     fail "unchanged files rehashed: $(grep hashing "$work/trace.txt")"
 fi
 
+# An unreadable working-tree file is listed with its error; the other
+# files are still shown. Root reads through chmod 000, so as root the
+# check runs as nobody on a copy everyone may write, when setpriv exists.
+cp config.json locked_config.json
+chmod 000 locked_config.json
+as_reader=()
+if [ "$(id -u)" -eq 0 ]; then
+    if command -v setpriv > /dev/null && getent passwd nobody > /dev/null; then
+        chmod -R a+rwX "$work"
+        chmod 000 locked_config.json
+        git config --global --add safe.directory '*'
+        as_reader=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    else
+        echo "skip: unreadable file check (root without setpriv)"
+    fi
+fi
+if [ "$(id -u)" -ne 0 ] || [ ${#as_reader[@]} -gt 0 ]; then
+    set +e
+    "${as_reader[@]}" git mlv show --worktree > "$work/out" 2> "$work/err"; rc=$?
+    set -e
+    [ "$rc" -eq 1 ] || fail "show --worktree with an unreadable file exited $rc: $(cat "$work/err")"
+    grep -q "locked_config.json" "$work/err" || fail "unreadable file not named: $(cat "$work/err")"
+    grep -q "^tokenizer.json" "$work/out" || fail "other artifacts not listed: $(cat "$work/out")"
+fi
+rm -f locked_config.json
+
 # LFS pointers without their objects are reported, not errors.
 rm -rf "$work/clone"
 GIT_LFS_SKIP_SMUDGE=1 git clone -q "$work/repo" "$work/clone"
