@@ -110,15 +110,14 @@ fi
 
 # An unreadable working-tree file is listed with its error; the other
 # files are still shown. Root reads through chmod 000, so as root the
-# check runs as nobody on a copy everyone may write, when setpriv exists.
+# check runs as nobody, who then owns the repository, when setpriv exists.
 cp config.json locked_config.json
 chmod 000 locked_config.json
 as_reader=()
 if [ "$(id -u)" -eq 0 ]; then
     if command -v setpriv > /dev/null && getent passwd nobody > /dev/null; then
-        chmod -R a+rwX "$work"
-        chmod 000 locked_config.json
-        git config --global --add safe.directory '*'
+        chmod a+rx "$work" "$HOME"
+        chown -R nobody "$work/repo"
         as_reader=(setpriv --reuid=65534 --regid=65534 --clear-groups)
     else
         echo "skip: unreadable file check (root without setpriv)"
@@ -133,6 +132,7 @@ if [ "$(id -u)" -ne 0 ] || [ ${#as_reader[@]} -gt 0 ]; then
     grep -q "^tokenizer.json" "$work/out" || fail "other artifacts not listed: $(cat "$work/out")"
 fi
 rm -f locked_config.json
+[ "$(id -u)" -ne 0 ] || chown -R root "$work/repo"
 
 # LFS pointers without their objects are reported, not errors.
 rm -rf "$work/clone"
