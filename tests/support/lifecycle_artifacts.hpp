@@ -5,6 +5,9 @@
 #include "mlv/artifacts/artifact.hpp"
 #include "mlv/lifecycle/diff.hpp"
 
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <utility>
@@ -130,6 +133,36 @@ inline lifecycle::FileChange deleted(artifacts::Artifact before) {
     change.old_path = before.path;
     change.before = std::move(before);
     return change;
+}
+
+// Returns true when a summary line of `diff` contains `needle`.
+inline bool has_line(const lifecycle::FileDiff& diff, const std::string& needle) {
+    return std::any_of(diff.summary.begin(), diff.summary.end(), [&](const std::string& line) {
+        return line.find(needle) != std::string::npos;
+    });
+}
+
+// Returns the change of tensor `name` in `diff`, or nullptr when it has none.
+inline const lifecycle::TensorChange* find_tensor(const lifecycle::FileDiff& diff,
+                                                  const std::string& name) {
+    for (const auto& change : diff.tensors) {
+        if (change.name == name) {
+            return &change;
+        }
+    }
+    return nullptr;
+}
+
+// The bytes of a safetensors file for `header`: the length, a header of
+// header_size filler bytes, then `data`.
+inline std::string safetensors_bytes(const formats::SafetensorsHeader& header,
+                                     const std::string& data) {
+    std::string out(8, '\0');
+    uint64_t length = header.header_size;
+    std::memcpy(out.data(), &length, 8);
+    out += std::string(header.header_size, ' ');
+    out += data;
+    return out;
 }
 
 } // namespace mlv::test

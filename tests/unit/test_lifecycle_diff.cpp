@@ -15,36 +15,6 @@ using artifacts::Format;
 using artifacts::Role;
 using mlv::test::make_artifact;
 
-namespace {
-
-bool has_line(const FileDiff& diff, const std::string& needle) {
-    return std::any_of(diff.summary.begin(), diff.summary.end(), [&](const std::string& line) {
-        return line.find(needle) != std::string::npos;
-    });
-}
-
-const TensorChange* find_tensor(const FileDiff& diff, const std::string& name) {
-    for (const auto& change : diff.tensors) {
-        if (change.name == name) {
-            return &change;
-        }
-    }
-    return nullptr;
-}
-
-// The bytes of a safetensors file for `header`: the length, a header of
-// header_size filler bytes, then `data`.
-std::string safetensors_bytes(const formats::SafetensorsHeader& header, const std::string& data) {
-    std::string out(8, '\0');
-    uint64_t length = header.header_size;
-    std::memcpy(out.data(), &length, 8);
-    out += std::string(header.header_size, ' ');
-    out += data;
-    return out;
-}
-
-} // namespace
-
 TEST_CASE("pytorch to safetensors conversion") {
     std::vector<std::pair<std::string, std::string>> bin_map = {
         {"a", "pytorch_model-00001-of-00002.bin"}, {"b", "pytorch_model-00002-of-00002.bin"}};
