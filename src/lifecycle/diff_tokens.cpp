@@ -241,7 +241,10 @@ std::string list_tokens(const std::vector<TokenEntry>& entries) {
 }
 
 std::string flag_value(const std::optional<bool>& value) {
-    return value ? (*value ? "true" : "false") : "(absent)";
+    if (!value) {
+        return "(absent)";
+    }
+    return *value ? "true" : "false";
 }
 
 // One line per distinct flag change, naming the tokens it applies to:
