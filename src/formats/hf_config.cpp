@@ -9,6 +9,7 @@ namespace mlv::formats {
 namespace {
 
 using detail::MemberReader;
+using detail::parse_object;
 
 // Canonical keys and their aliases from older or architecture-specific
 // configs (GPT-2, GPT-J, T5, Qwen2-MoE), in the order they are tried.
@@ -97,18 +98,6 @@ Result<ModelConfig> read_model_config(const Json& object, const std::string& key
 
     config.raw = object;
     return config;
-}
-
-// Parses `text` as a JSON object. `file_kind` names the file in errors.
-Result<Json> parse_object(std::string_view text, std::string_view file_kind) {
-    auto document = parse_json(text);
-    if (!document) {
-        return document.error();
-    }
-    if (auto is_object = detail::require_object(*document, file_kind); !is_object) {
-        return is_object.error();
-    }
-    return document;
 }
 
 // Reads member `key` of a cached object into `out` when present and not

@@ -163,6 +163,17 @@ Result<void> require_object(const Json& document, std::string_view file_kind) {
                       ", expected an object");
 }
 
+Result<Json> parse_object(std::string_view text, std::string_view file_kind) {
+    auto document = parse_json(text);
+    if (!document) {
+        return document.error();
+    }
+    if (auto is_object = require_object(*document, file_kind); !is_object) {
+        return is_object.error();
+    }
+    return document;
+}
+
 namespace {
 
 // Follows the parser's events to tell when an event belongs to a direct

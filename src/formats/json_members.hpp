@@ -62,6 +62,10 @@ class MemberReader {
 // "config.json top level is an array, expected an object".
 Result<void> require_object(const Json& document, std::string_view file_kind);
 
+// Parses `text` as a JSON document whose top level must be an object.
+// `file_kind` names the file in errors.
+Result<Json> parse_object(std::string_view text, std::string_view file_kind);
+
 // Receives one direct member of a streamed container: `key` is the member's
 // key inside an object and null for an array element.
 using MemberVisitor = std::function<void(const std::string* key, const Json& value)>;

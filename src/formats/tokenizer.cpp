@@ -14,6 +14,7 @@ namespace {
 
 using detail::describe_json_value;
 using detail::MemberReader;
+using detail::parse_object;
 using detail::StreamedContainer;
 
 constexpr std::array<std::string_view, 7> special_token_names = {
@@ -239,18 +240,6 @@ Result<std::vector<ChatTemplate>> read_chat_templates(const MemberReader& reader
         templates.push_back({std::move(*name), std::move(*source)});
     }
     return templates;
-}
-
-// Parses `text` as a JSON object with no streamed members.
-Result<Json> parse_object(std::string_view text, std::string_view file_kind) {
-    auto document = parse_json(text);
-    if (!document) {
-        return document.error();
-    }
-    if (auto is_object = detail::require_object(*document, file_kind); !is_object) {
-        return is_object.error();
-    }
-    return document;
 }
 
 // Splits `text` into lines at "\n", dropping a "\r" before it. A final line
