@@ -1,18 +1,14 @@
 #include "mlv/artifacts/inventory.hpp"
 
 #include "mlv/formats/shard_index.hpp"
+#include "mlv/util/path.hpp"
 
 namespace mlv::artifacts {
 namespace {
 
-std::string directory_of(const std::string& path) {
-    size_t slash = path.rfind('/');
-    return slash == std::string::npos ? "" : path.substr(0, slash + 1);
-}
-
 // The torch_dtype of the config.json next to `path`, if any.
 std::optional<std::string> sibling_torch_dtype(const Snapshot& snapshot, const std::string& path) {
-    const Artifact* config = snapshot.find(directory_of(path) + "config.json");
+    const Artifact* config = snapshot.find(path_directory(path) + "config.json");
     if (config == nullptr) {
         return std::nullopt;
     }
@@ -32,7 +28,7 @@ std::optional<std::string> sibling_torch_dtype(const Snapshot& snapshot, const s
 Json summarize_index(const Snapshot& snapshot, const Artifact& artifact,
                      const formats::ShardIndex& index) {
     Json summary = summarize(artifact);
-    std::string directory = directory_of(artifact.path);
+    std::string directory = path_directory(artifact.path);
 
     uint64_t parameters = 0;
     uint64_t tensors = 0;

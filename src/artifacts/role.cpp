@@ -1,5 +1,7 @@
 #include "mlv/artifacts/role.hpp"
 
+#include "mlv/util/path.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -13,11 +15,6 @@ std::string lower(std::string_view text) {
     std::transform(out.begin(), out.end(), out.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
-}
-
-std::string_view file_name(std::string_view path) {
-    size_t slash = path.rfind('/');
-    return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
 bool ends_with(std::string_view text, std::string_view suffix) {
@@ -237,7 +234,7 @@ std::optional<Format> parse_format(std::string_view name) {
 }
 
 Role builtin_role(std::string_view path) {
-    std::string name = lower(file_name(path));
+    std::string name = lower(path_file_name(path));
     std::string full = lower(path);
 
     // Order matters: training_args.bin and optimizer.pt end like weights, and
@@ -268,7 +265,7 @@ bool path_matches(std::string_view pattern, std::string_view path) {
     // As in .gitattributes: a pattern without '/' matches the file name at any
     // depth; a leading '/' anchors it at the top.
     if (pattern.find('/') == std::string_view::npos) {
-        return glob_match(pattern, file_name(path));
+        return glob_match(pattern, path_file_name(path));
     }
     if (pattern.front() == '/') {
         pattern.remove_prefix(1);
@@ -292,7 +289,7 @@ Role resolve_role(std::string_view path, const std::optional<std::string>& attri
 }
 
 Format format_from_path(std::string_view path) {
-    std::string name = lower(file_name(path));
+    std::string name = lower(path_file_name(path));
 
     if (ends_with(name, ".safetensors.index.json") || ends_with(name, ".bin.index.json")) {
         return Format::shard_index;

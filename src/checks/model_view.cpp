@@ -1,6 +1,7 @@
 #include "model_view.hpp"
 
 #include "mlv/formats/shard_index.hpp"
+#include "mlv/util/path.hpp"
 
 #include <algorithm>
 #include <map>
@@ -10,16 +11,6 @@ namespace mlv::checks::detail {
 
 using artifacts::Artifact;
 using artifacts::Format;
-
-std::string directory_of(std::string_view path) {
-    auto slash = path.rfind('/');
-    return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash + 1));
-}
-
-std::string_view file_name_of(std::string_view path) {
-    auto slash = path.rfind('/');
-    return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
 
 std::string quote(std::string_view text) {
     return "'" + std::string(text) + "'";
@@ -101,7 +92,7 @@ void add_index_weight_sets(ModelDirectory& directory, const artifacts::Snapshot&
 
 // PEFT adapters hold low-rank deltas, not a model.
 bool is_adapter(std::string_view path) {
-    return file_name_of(path).rfind("adapter_model", 0) == 0;
+    return path_file_name(path).rfind("adapter_model", 0) == 0;
 }
 
 void add_file_weight_sets(ModelDirectory& directory, const std::set<std::string>& referenced) {
@@ -120,7 +111,7 @@ void add_file_weight_sets(ModelDirectory& directory, const std::set<std::string>
         const auto* header = artifact->get<formats::SafetensorsHeader>();
         if (header == nullptr || referenced.count(artifact->path) != 0 ||
             is_adapter(artifact->path) ||
-            formats::parse_shard_number(file_name_of(artifact->path)).has_value()) {
+            formats::parse_shard_number(path_file_name(artifact->path)).has_value()) {
             continue;
         }
         WeightSet set;
@@ -226,14 +217,14 @@ void add_diffusers_tokenizers(std::map<std::string, ModelDirectory>& by_director
             continue;
         }
         auto sibling = by_directory.find(tokenizer);
-        auto pipeline = by_directory.find(directory_of(name.substr(0, name.size() - 1)));
+        auto pipeline = by_directory.find(path_directory(name.substr(0, name.size() - 1)));
         if (sibling == by_directory.end() || pipeline == by_directory.end()) {
             continue;
         }
         bool has_model_index =
             std::any_of(pipeline->second.artifacts.begin(), pipeline->second.artifacts.end(),
                         [](const Artifact* artifact) {
-                            return file_name_of(artifact->path) == "model_index.json";
+                            return path_file_name(artifact->path) == "model_index.json";
                         });
         if (has_model_index) {
             directory.token_sources = sibling->second.token_sources;
@@ -246,8 +237,8 @@ void add_diffusers_tokenizers(std::map<std::string, ModelDirectory>& by_director
 std::vector<ModelDirectory> model_directories(const artifacts::Snapshot& state) {
     std::map<std::string, ModelDirectory> by_directory;
     for (const auto& artifact : state.artifacts) {
-        auto& directory = by_directory[directory_of(artifact.path)];
-        directory.directory = directory_of(artifact.path);
+        auto& directory = by_directory[path_directory(artifact.path)];
+        directory.directory = path_directory(artifact.path);
         directory.artifacts.push_back(&artifact);
         classify(directory, artifact);
     }

@@ -17,10 +17,6 @@
 
 namespace mlv::checks::detail {
 
-// "a/b/c.json" -> "a/b/"; "" for a file at the top.
-std::string directory_of(std::string_view path);
-std::string_view file_name_of(std::string_view path);
-
 // "'model.safetensors'" — paths and tokens are quoted in messages.
 std::string quote(std::string_view text);
 

@@ -3,6 +3,7 @@
 #include "model_view.hpp"
 
 #include "mlv/checks/rules.hpp"
+#include "mlv/util/path.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -69,7 +70,7 @@ std::string architecture_digest(const formats::ModelConfig& config) {
 }
 
 bool is_results_file(std::string_view path) {
-    auto name = detail::file_name_of(path);
+    auto name = path_file_name(path);
     constexpr std::string_view suffix = "_results.json";
     return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
 }
@@ -201,7 +202,7 @@ std::optional<std::string> weight_shapes(const std::vector<const Artifact*>& mem
     bool any = false;
     for (const auto* member : members) {
         if (member->format != artifacts::Format::safetensors ||
-            detail::file_name_of(member->path).rfind("adapter_model", 0) == 0) {
+            path_file_name(member->path).rfind("adapter_model", 0) == 0) {
             continue;
         }
         const auto* header = member->get<formats::SafetensorsHeader>();
@@ -224,7 +225,7 @@ std::optional<Change> weight_shapes_change(const std::vector<const Artifact*>& m
                                            const std::string& directory) {
     std::vector<const Artifact*> before;
     for (const auto& [path, artifact] : parent) {
-        if (detail::directory_of(path) == directory) {
+        if (path_directory(path) == directory) {
             before.push_back(artifact);
         }
     }
@@ -260,7 +261,7 @@ void check_builtin_group(const CoEditGroup& group,
     std::map<std::string, std::vector<const Artifact*>> members;
     for (const auto& [path, artifact] : current) {
         if (is_member(group, path)) {
-            members[detail::directory_of(path)].push_back(artifact);
+            members[path_directory(path)].push_back(artifact);
         }
     }
 

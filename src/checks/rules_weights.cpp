@@ -3,6 +3,7 @@
 
 #include "mlv/checks/rules.hpp"
 #include "mlv/formats/shard_index.hpp"
+#include "mlv/util/path.hpp"
 
 #include <algorithm>
 #include <map>
@@ -372,10 +373,10 @@ void check_index(const ModelDirectory& directory, const Artifact& index_file,
     // re-sharding without updating the index. When every shard the index
     // names is present, the model loads, and shard-unreferenced reports the
     // leftovers as a warning.
-    std::string extension = index_extension(detail::file_name_of(index_path));
+    std::string extension = index_extension(path_file_name(index_path));
     std::map<uint32_t, uint64_t> present_counts;
     for (const auto& [path, artifact] : present) {
-        auto number = formats::parse_shard_number(detail::file_name_of(path));
+        auto number = formats::parse_shard_number(path_file_name(path));
         if (number && extension_of(path) == extension && counts.count(number->count) == 0) {
             present_counts[number->count] += 1;
         }
@@ -457,7 +458,7 @@ void check_orphan_shards(const ModelDirectory& directory,
     for (const auto& [path, artifact] : present) {
         std::string extension = extension_of(path);
         if (is_weight_extension(extension) && referenced.count(path) == 0 &&
-            formats::parse_shard_number(detail::file_name_of(path))) {
+            formats::parse_shard_number(path_file_name(path))) {
             orphans[extension].push_back(path);
         }
     }
@@ -505,7 +506,7 @@ void check_shards(const CheckInput& input, Findings& out) {
             for (const auto& shard : index->shards) {
                 referenced.insert(directory.directory + shard);
             }
-            indexed_extensions.insert(index_extension(detail::file_name_of(artifact->path)));
+            indexed_extensions.insert(index_extension(path_file_name(artifact->path)));
             check_index(directory, *artifact, *index, present, out);
         }
         check_orphan_shards(directory, present, referenced, indexed_extensions, out);

@@ -4,6 +4,7 @@
 #include "mlv/lifecycle/stages.hpp"
 
 #include "mlv/formats/shard_index.hpp"
+#include "mlv/util/path.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -19,16 +20,6 @@ using artifacts::Role;
 
 namespace {
 
-std::string file_name(const std::string& path) {
-    auto slash = path.rfind('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::string directory(const std::string& path) {
-    auto slash = path.rfind('/');
-    return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
-}
-
 std::string uppercase(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
@@ -36,12 +27,12 @@ std::string uppercase(std::string text) {
 }
 
 bool is_adapter_path(const std::string& path) {
-    std::string name = file_name(path);
+    std::string name = path_file_name(path);
     return name == "adapter_config.json" || name.starts_with("adapter_model.");
 }
 
 bool is_evaluation_path(const std::string& path) {
-    std::string name = file_name(path);
+    std::string name = path_file_name(path);
     if (name.starts_with("eval_results") || name == "all_results.json" ||
         name == "test_results.json" || name.ends_with("_results.json")) {
         return true;
@@ -55,14 +46,14 @@ bool is_evaluation_path(const std::string& path) {
 }
 
 bool is_licence_path(const std::string& path) {
-    std::string name = uppercase(file_name(path));
+    std::string name = uppercase(path_file_name(path));
     return name.starts_with("LICENSE") || name.starts_with("LICENCE") ||
            name.starts_with("COPYING") || name.starts_with("USE_POLICY") ||
            name.starts_with("NOTICE");
 }
 
 bool is_upkeep_path(const std::string& path) {
-    std::string name = file_name(path);
+    std::string name = path_file_name(path);
     return name == ".gitattributes" || name == ".gitignore" || name == ".gitmodules" ||
            name == ".mlv.json";
 }
@@ -243,7 +234,7 @@ CommitFacts gather_facts(const std::vector<FileChange>& changes, const ChangeSet
         if (is_weights_file(artifact)) {
             facts.had_weights = true;
             facts.weights_formats.insert(artifact.format);
-            if (auto number = formats::parse_shard_number(file_name(path))) {
+            if (auto number = formats::parse_shard_number(path_file_name(path))) {
                 facts.shard_counts[artifact.format].insert(number->count);
             }
         }
@@ -273,7 +264,7 @@ std::set<std::string> referenced_shards(const std::map<std::string, Artifact>& t
     for (const auto& [path, artifact] : tree) {
         if (const auto* index = artifact.get<formats::ShardIndex>()) {
             for (const auto& shard : index->shards) {
-                out.insert(directory(path) + shard);
+                out.insert(path_directory(path) + shard);
             }
         }
     }
@@ -327,7 +318,7 @@ std::optional<std::string> fine_tuning_reason(const std::vector<FileChange>& cha
         if (name.starts_with('.') || name.starts_with('/') || context.repository_name.empty()) {
             return std::nullopt;
         }
-        std::string last = file_name(name);
+        std::string last = path_file_name(name);
         std::string own = context.repository_name;
         auto lower = [](std::string text) {
             std::transform(text.begin(), text.end(), text.begin(),
@@ -418,7 +409,7 @@ class Rules {
 
     void file(const FileChange& change, const FileDiff& diff) {
         const std::string& path = change.path;
-        std::string name = file_name(path);
+        std::string name = path_file_name(path);
         // Settings and licences that a new repository starts with are part
         // of its creation, not an adaptation.
         bool new_repository = context_.tree.empty();
@@ -431,7 +422,7 @@ class Rules {
         }
         if (is_licence_path(path)) {
             evidence_.stage(Stage::maintenance,
-                            "licence file " + path + " " + std::string(kind_word(change.kind)));
+                            "licence file " + path + " " + std::string(change_verb(change.kind)));
             if (!new_repository) {
                 evidence_.maintenance(Maintenance::adaptive,
                                       "licence or usage terms change (" + path + ")");
@@ -439,17 +430,17 @@ class Rules {
             return;
         }
         if (is_evaluation_path(path) && diff.role != Role::weights) {
-            evidence_.stage(Stage::evaluation, path + " " + std::string(kind_word(change.kind)));
+            evidence_.stage(Stage::evaluation, path + " " + std::string(change_verb(change.kind)));
             return;
         }
         if (name.starts_with("modeling_") && name.ends_with(".py")) {
             evidence_.stage(Stage::architecture,
-                            "model code " + path + " " + std::string(kind_word(change.kind)));
+                            "model code " + path + " " + std::string(change_verb(change.kind)));
             return;
         }
         if (name.starts_with("tokenization_") && name.ends_with(".py")) {
             evidence_.stage(Stage::tokenizer,
-                            "tokenizer code " + path + " " + std::string(kind_word(change.kind)));
+                            "tokenizer code " + path + " " + std::string(change_verb(change.kind)));
             return;
         }
         if (change.kind == git::ChangeKind::renamed && !diff.content_changed) {
@@ -479,23 +470,8 @@ class Rules {
             docs(change, diff);
             break;
         case Role::other:
-            evidence_.stage(Stage::maintenance, path + " " + std::string(kind_word(change.kind)));
+            evidence_.stage(Stage::maintenance, path + " " + std::string(change_verb(change.kind)));
             break;
-        }
-    }
-
-    static std::string_view kind_word(git::ChangeKind kind) {
-        switch (kind) {
-        case git::ChangeKind::added:
-            return "added";
-        case git::ChangeKind::deleted:
-            return "deleted";
-        case git::ChangeKind::renamed:
-            return "renamed";
-        case git::ChangeKind::copied:
-            return "copied";
-        default:
-            return "modified";
         }
     }
 
@@ -586,7 +562,7 @@ class Rules {
                                 existing + " weights");
             return;
         }
-        auto number = formats::parse_shard_number(file_name(change.path));
+        auto number = formats::parse_shard_number(path_file_name(change.path));
         const auto& counts = facts_.shard_counts[artifact.format];
         if (number && !counts.empty() && !counts.count(number->count)) {
             evidence_.stage(Stage::conversion, "adds " + change.path + " in a new shard layout (" +
@@ -681,7 +657,7 @@ class Rules {
         const std::string& path = change.path;
         Format format = change.after ? change.after->format : change.before->format;
         if (format == Format::adapter_config) {
-            weight_value_lines_.push_back(path + " " + std::string(kind_word(change.kind)));
+            weight_value_lines_.push_back(path + " " + std::string(change_verb(change.kind)));
             return;
         }
         if (change.kind != git::ChangeKind::modified || diff.keys.empty()) {
@@ -726,7 +702,7 @@ class Rules {
             evidence_.stage(Stage::training, change.path + ": " + diff.headline());
             return;
         }
-        evidence_.stage(Stage::training, change.path + " " + std::string(kind_word(change.kind)));
+        evidence_.stage(Stage::training, change.path + " " + std::string(change_verb(change.kind)));
     }
 
     void docs(const FileChange& change, const FileDiff& diff) {
@@ -736,7 +712,8 @@ class Rules {
             return;
         }
         if (change.kind != git::ChangeKind::modified || diff.keys.empty()) {
-            evidence_.stage(Stage::documentation, path + " " + std::string(kind_word(change.kind)));
+            evidence_.stage(Stage::documentation,
+                            path + " " + std::string(change_verb(change.kind)));
             return;
         }
         for (const auto& key : diff.keys) {

@@ -11,6 +11,23 @@ namespace mlv::lifecycle {
 using artifacts::Artifact;
 using artifacts::Format;
 
+std::string_view change_verb(git::ChangeKind kind) {
+    switch (kind) {
+    case git::ChangeKind::added:
+        return "added";
+    case git::ChangeKind::deleted:
+        return "deleted";
+    case git::ChangeKind::renamed:
+        return "renamed";
+    case git::ChangeKind::copied:
+        return "copied";
+    case git::ChangeKind::type_changed:
+    case git::ChangeKind::modified:
+        return "modified";
+    }
+    return "modified";
+}
+
 std::string_view to_string(TensorChange::Kind kind) {
     switch (kind) {
     case TensorChange::Kind::added:
@@ -79,16 +96,6 @@ std::string format_shape(const std::vector<uint64_t>& shape) {
         out += (i ? ", " : "") + std::to_string(shape[i]);
     }
     return out + "]";
-}
-
-std::string file_name_of(const std::string& path) {
-    auto slash = path.rfind('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::string directory_of(const std::string& path) {
-    auto slash = path.rfind('/');
-    return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
 }
 
 } // namespace detail

@@ -48,7 +48,5 @@ std::vector<Conversion> detect_conversions(const std::vector<FileChange>& change
 
 std::string short_oid(const std::string& oid);
 std::string format_shape(const std::vector<uint64_t>& shape);
-std::string file_name_of(const std::string& path);
-std::string directory_of(const std::string& path);
 
 } // namespace mlv::lifecycle::detail

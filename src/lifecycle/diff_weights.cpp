@@ -1,6 +1,8 @@
 // Weights: tensor sets, tensor values, shard layout and format conversions.
 #include "diff_parts.hpp"
 
+#include "mlv/util/path.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -370,7 +372,7 @@ std::set<std::string> names_in_indexes(const std::string& directory, Format form
     std::set<std::string> names;
     for (const auto& [path, artifact] : tree) {
         const auto* index = artifact.get<formats::ShardIndex>();
-        if (!index || directory_of(path) != directory) {
+        if (!index || path_directory(path) != directory) {
             continue;
         }
         bool matches_format = false;
@@ -423,12 +425,12 @@ std::vector<Conversion> detect_conversions(const std::vector<FileChange>& change
     for (const auto& change : changes) {
         if (change.kind == git::ChangeKind::deleted && change.before &&
             is_weights_file(*change.before)) {
-            add_to_group(deleted[{directory_of(change.path), change.before->format}],
+            add_to_group(deleted[{path_directory(change.path), change.before->format}],
                          *change.before, context ? &context->before : nullptr);
         }
         if (change.kind == git::ChangeKind::added && change.after &&
             is_weights_file(*change.after)) {
-            add_to_group(added[{directory_of(change.path), change.after->format}], *change.after,
+            add_to_group(added[{path_directory(change.path), change.after->format}], *change.after,
                          context ? &context->after : nullptr);
         }
     }
@@ -514,11 +516,11 @@ std::vector<std::string> tensor_names_of(const Artifact& weights,
         }
         return names;
     }
-    std::string directory = detail::directory_of(weights.path);
-    std::string file_name = detail::file_name_of(weights.path);
+    std::string directory = path_directory(weights.path);
+    std::string file_name = path_file_name(weights.path);
     for (const auto& [path, artifact] : tree) {
         const auto* index = artifact.get<formats::ShardIndex>();
-        if (!index || detail::directory_of(path) != directory) {
+        if (!index || path_directory(path) != directory) {
             continue;
         }
         for (const auto& [tensor, shard] : index->weight_map) {

@@ -242,23 +242,6 @@ std::string hidden_lines(const std::vector<std::string>& hidden) {
     return count + ": " + names;
 }
 
-std::string_view kind_verb(git::ChangeKind kind) {
-    switch (kind) {
-    case git::ChangeKind::added:
-        return "added";
-    case git::ChangeKind::deleted:
-        return "deleted";
-    case git::ChangeKind::renamed:
-        return "renamed";
-    case git::ChangeKind::copied:
-        return "copied";
-    case git::ChangeKind::type_changed:
-    case git::ChangeKind::modified:
-        return "modified";
-    }
-    return "modified";
-}
-
 } // namespace
 
 std::string summarize_changes(const std::vector<FileChange>& changes, const ChangeSetDiff& diff) {
@@ -289,7 +272,8 @@ std::string summarize_changes(const std::vector<FileChange>& changes, const Chan
     // Many files: counts by role and kind, largest first.
     std::map<std::pair<std::string, std::string>, size_t> counts;
     for (const auto& file : diff.files) {
-        ++counts[{std::string(artifacts::to_string(file.role)), std::string(kind_verb(file.kind))}];
+        ++counts[{std::string(artifacts::to_string(file.role)),
+                  std::string(change_verb(file.kind))}];
     }
     std::vector<std::pair<size_t, std::string>> parts;
     for (const auto& [key, count] : counts) {

@@ -34,6 +34,10 @@ struct FileChange {
     std::optional<artifacts::Artifact> after;
 };
 
+// Returns the past-tense verb for a change kind: "added", "deleted",
+// "renamed", "copied", or "modified", which also covers a type change.
+std::string_view change_verb(git::ChangeKind kind);
+
 struct TensorChange {
     enum class Kind { added, removed, reshaped, retyped, values_changed };
     Kind kind = Kind::added;
