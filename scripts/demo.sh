@@ -6,14 +6,29 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 sh scripts/setup.sh
-sh scripts/build.sh >/dev/null
+
+# The build's own output is long, so it goes to a log that is shown only when
+# the build fails. A first build takes several minutes.
+build_log="$top/build/demo-build.log"
+mkdir -p "$top/build"
+echo "demo: building git-mlv into build/, which takes several minutes the first time (log: build/demo-build.log)" >&2
+if ! sh scripts/build.sh >"$build_log" 2>&1; then
+    tail -n 40 "$build_log" >&2
+    echo "error: the build failed, see build/demo-build.log for the whole log" >&2
+    exit 1
+fi
 
 export PATH="$top/build:$PATH"
 export GIT_CONFIG_NOSYSTEM=1
 work=$(mktemp -d "${TMPDIR:-/tmp}/git-mlv-demo.XXXXXX")
 bundle="$top/../shared/corpus/Llama-2-7b-hf/Llama-2-7b-hf.history.bundle"
 
-step() { printf '\n\033[1m$ %s\033[m\n' "$*"; }
+# Step headers are bold only on a terminal and when NO_COLOR is unset or empty.
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ] && [ "${TERM:-}" != dumb ]; then
+    step() { printf '\n\033[1m$ %s\033[m\n' "$*"; }
+else
+    step() { printf '\n$ %s\n' "$*"; }
+fi
 
 if [ -f "$bundle" ]; then
     repo="$work/Llama-2-7b-hf"
