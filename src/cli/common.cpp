@@ -13,11 +13,37 @@
 
 namespace mlv::cli {
 
+namespace {
+
+// Reads Git's colour setting: color.mlv, else color.ui. As in Git, "true"
+// and "auto" mean colour on a terminal only.
+void apply_color_config(const git::Repository& repo) {
+    auto value = repo.config_string("color.mlv");
+    if (!value) {
+        value = repo.config_string("color.ui");
+    }
+    if (!value) {
+        return;
+    }
+
+    if (*value == "always") {
+        term::set_color_mode(term::ColorMode::always);
+    } else if (*value == "never" || *value == "false" || *value == "no" || *value == "off" ||
+               *value == "0") {
+        term::set_color_mode(term::ColorMode::never);
+    } else {
+        term::set_color_mode(term::ColorMode::automatic);
+    }
+}
+
+} // namespace
+
 git::Repository open_repository() {
     auto repo = git::Repository::discover(".");
     if (!repo) {
         throw FatalError(repo.error());
     }
+    apply_color_config(*repo);
     return std::move(repo).value();
 }
 

@@ -11,7 +11,18 @@ bool is_terminal(Stream stream) {
     return ::isatty(stream == Stream::out ? STDOUT_FILENO : STDERR_FILENO) == 1;
 }
 
+namespace {
+ColorMode color_mode = ColorMode::automatic;
+} // namespace
+
+void set_color_mode(ColorMode mode) {
+    color_mode = mode;
+}
+
 bool use_color(Stream stream) {
+    if (color_mode != ColorMode::automatic) {
+        return color_mode == ColorMode::always;
+    }
     const char* no_color = std::getenv("NO_COLOR");
     if (no_color != nullptr && *no_color != '\0') {
         return false;

@@ -51,3 +51,18 @@ TEST_CASE("use_color follows the terminal") {
     CHECK_FALSE(is_terminal(Stream::err));
     CHECK_FALSE(use_color(Stream::err));
 }
+
+TEST_CASE("use_color follows the colour mode") {
+    ScopedEnv no_color("NO_COLOR", "1");
+    ScopedEnv term("TERM", "xterm");
+
+    set_color_mode(ColorMode::always);
+    CHECK(use_color(Stream::out));
+    CHECK(use_color(Stream::err));
+
+    set_color_mode(ColorMode::never);
+    CHECK_FALSE(use_color(Stream::out));
+
+    set_color_mode(ColorMode::automatic);
+    CHECK_FALSE(use_color(Stream::out));
+}

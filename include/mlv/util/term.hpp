@@ -12,8 +12,17 @@ enum class Stream { out, err };
 // Returns whether the stream is a terminal.
 bool is_terminal(Stream stream);
 
-// Returns whether colour should be written to the stream: it is a terminal,
-// NO_COLOR is unset or empty, and TERM is not "dumb".
+// When colour is written: `automatic` decides per stream, `always` and
+// `never` override that decision, NO_COLOR included, as a user's own setting
+// should (https://no-color.org).
+enum class ColorMode { automatic, always, never };
+
+// Sets the process-wide colour mode. The default is `automatic`.
+void set_color_mode(ColorMode mode);
+
+// Returns whether colour should be written to the stream. In `automatic`
+// mode that is when the stream is a terminal, NO_COLOR is unset or empty,
+// and TERM is not "dumb".
 bool use_color(Stream stream);
 
 enum class Color { none, red, green, yellow, blue, magenta, cyan, bold, dim };
