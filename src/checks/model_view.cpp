@@ -90,11 +90,9 @@ void add_index_weight_sets(ModelDirectory& directory, const artifacts::Snapshot&
     }
 }
 
-// PEFT adapters hold low-rank deltas, not a model.
-bool is_adapter(std::string_view path) {
-    return path_file_name(path).rfind("adapter_model", 0) == 0;
-}
-
+// Weight sets from standalone files: GGUF files, which carry their own
+// metadata, and safetensors files with a standard name that no index names.
+// A shard without an index is left to the shard rules.
 void add_file_weight_sets(ModelDirectory& directory, const std::set<std::string>& referenced) {
     for (const auto* artifact : directory.artifacts) {
         if (const auto* gguf = artifact->get<formats::GgufFile>()) {
@@ -109,9 +107,9 @@ void add_file_weight_sets(ModelDirectory& directory, const std::set<std::string>
         }
 
         const auto* header = artifact->get<formats::SafetensorsHeader>();
+        auto name = path_file_name(artifact->path);
         if (header == nullptr || referenced.count(artifact->path) != 0 ||
-            is_adapter(artifact->path) ||
-            formats::parse_shard_number(path_file_name(artifact->path)).has_value()) {
+            !is_standard_weights_name(name) || formats::parse_shard_number(name).has_value()) {
             continue;
         }
         WeightSet set;
@@ -233,6 +231,92 @@ void add_diffusers_tokenizers(std::map<std::string, ModelDirectory>& by_director
 }
 
 } // namespace
+
+namespace {
+
+bool is_digits(std::string_view text) {
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// "-00001-of-00002" with any number of digits on each side.
+bool is_shard_suffix(std::string_view text) {
+    if (text.empty() || text[0] != '-') {
+        return false;
+    }
+    auto of = text.find("-of-");
+    return of != std::string_view::npos && is_digits(text.substr(1, of - 1)) &&
+           is_digits(text.substr(of + 4));
+}
+
+// "fp16", "bf16", "non_ema": diffusers and transformers insert the variant
+// before the extension.
+bool is_variant(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_';
+    });
+}
+
+// Returns whether `middle`, the text between stem and extension, is empty,
+// ".variant", a shard suffix, or both in either order
+// (`model.fp16-00001-of-00002`, `model-00001-of-00002.fp16`).
+bool is_variant_or_shard(std::string_view middle) {
+    if (middle.empty() || is_shard_suffix(middle)) {
+        return true;
+    }
+    if (middle[0] == '.') {
+        auto dash = middle.find('-');
+        if (dash == std::string_view::npos) {
+            return is_variant(middle.substr(1));
+        }
+        return is_variant(middle.substr(1, dash - 1)) && is_shard_suffix(middle.substr(dash));
+    }
+    auto dot = middle.find('.');
+    return dot != std::string_view::npos && is_shard_suffix(middle.substr(0, dot)) &&
+           is_variant(middle.substr(dot + 1));
+}
+
+} // namespace
+
+bool is_standard_weights_name(std::string_view file_name) {
+    static constexpr std::pair<std::string_view, std::string_view> names[] = {
+        {"model", ".safetensors"},
+        {"pytorch_model", ".bin"},
+        {"tf_model", ".h5"},
+        {"flax_model", ".msgpack"},
+        {"model", ".onnx"},
+        {"diffusion_pytorch_model", ".safetensors"},
+        {"diffusion_pytorch_model", ".bin"},
+        {"diffusion_flax_model", ".msgpack"},
+    };
+    for (const auto& [stem, extension] : names) {
+        if (file_name.size() < stem.size() + extension.size() ||
+            file_name.substr(0, stem.size()) != stem || !ends_with(file_name, extension)) {
+            continue;
+        }
+        auto middle =
+            file_name.substr(stem.size(), file_name.size() - stem.size() - extension.size());
+        if (is_variant_or_shard(middle)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::set<std::string> model_weights_paths(const artifacts::Snapshot& state) {
+    std::set<std::string> out;
+    for (const auto& artifact : state.artifacts) {
+        if (is_standard_weights_name(path_file_name(artifact.path))) {
+            out.insert(artifact.path);
+        }
+        if (const auto* index = artifact.get<formats::ShardIndex>()) {
+            for (const auto& shard : index->shards) {
+                out.insert(path_directory(artifact.path) + shard);
+            }
+        }
+    }
+    return out;
+}
 
 std::vector<ModelDirectory> model_directories(const artifacts::Snapshot& state) {
     std::map<std::string, ModelDirectory> by_directory;

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,8 +30,9 @@ struct TensorEntry {
     const formats::TensorInfo* info = nullptr;
 };
 
-// The tensors of one loadable model: a shard index with its shards, or a
-// standalone safetensors or GGUF file.
+// The tensors of one loadable model: a shard index with its shards, a
+// standalone safetensors file with a standard name (is_standard_weights_name),
+// or a GGUF file.
 struct WeightSet {
     std::string path; // the index or the file
     const artifacts::Artifact* index = nullptr;
@@ -64,6 +66,21 @@ struct ModelDirectory {
     std::vector<WeightSet> weight_sets;
     std::vector<const artifacts::Artifact*> artifacts; // every file of the directory
 };
+
+// Returns whether `file_name` is a name under which Hugging Face libraries
+// load a model's weights: `model.safetensors`, `pytorch_model.bin`,
+// `tf_model.h5`, `flax_model.msgpack`, `model.onnx`, diffusers'
+// `diffusion_pytorch_model.{safetensors,bin}` and `diffusion_flax_model.msgpack`,
+// each optionally with a variant (`model.fp16.safetensors`) and a shard
+// suffix (`model-00001-of-00002.safetensors`, `model.fp16-00001-of-00002.safetensors`).
+bool is_standard_weights_name(std::string_view file_name);
+
+// The paths of the weights files in `state` that form the model their
+// directory's config.json describes: every file a shard index names, and
+// files with a standard name. Other weights files (`zz.safetensors`, PEFT's
+// `adapter_model.safetensors`, Mistral's `consolidated.safetensors`) are
+// extra files that no rule compares with config.json or the tokenizer.
+std::set<std::string> model_weights_paths(const artifacts::Snapshot& state);
 
 // Groups the artifacts of `state` by directory. Pointers into `state` stay
 // valid as long as it lives.

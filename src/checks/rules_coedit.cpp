@@ -140,6 +140,23 @@ std::map<std::string, const Artifact*> by_path(const artifacts::Snapshot& snapsh
     return out;
 }
 
+// The files of `snapshot` by path, without the safetensors files that are
+// not the model's weights (detail::model_weights_paths). An added or changed
+// `adapter_model.safetensors` or `extra.safetensors` changes nothing that
+// config.json describes, and a changed config.json requires nothing of them.
+std::map<std::string, const Artifact*> without_extra_weights(const artifacts::Snapshot& snapshot) {
+    auto model_weights = detail::model_weights_paths(snapshot);
+    std::map<std::string, const Artifact*> out;
+    for (const auto& artifact : snapshot.artifacts) {
+        if (artifact.format == artifacts::Format::safetensors &&
+            model_weights.count(artifact.path) == 0) {
+            continue;
+        }
+        out.emplace(artifact.path, &artifact);
+    }
+    return out;
+}
+
 bool is_member(const CoEditGroup& group, std::string_view path) {
     return std::any_of(group.members.begin(), group.members.end(), [path](const auto& pattern) {
         return artifacts::path_matches(pattern, path);
@@ -196,13 +213,13 @@ std::vector<std::string> changed_aspects(const Artifact& current, const Artifact
 }
 
 // The shapes of every safetensors file among `members`, or nullopt when
-// there is none or one has no readable header.
+// there is none or one has no readable header. Callers pass the model's
+// weights files only (see without_extra_weights).
 std::optional<std::string> weight_shapes(const std::vector<const Artifact*>& members) {
     std::vector<formats::TensorInfo> tensors;
     bool any = false;
     for (const auto* member : members) {
-        if (member->format != artifacts::Format::safetensors ||
-            path_file_name(member->path).rfind("adapter_model", 0) == 0) {
+        if (member->format != artifacts::Format::safetensors) {
             continue;
         }
         const auto* header = member->get<formats::SafetensorsHeader>();
@@ -326,11 +343,14 @@ void check_co_edit(const CheckInput& input, Findings& out) {
     if (input.parent == nullptr) {
         return;
     }
+    auto model_current = without_extra_weights(*input.state);
+    auto model_parent = without_extra_weights(*input.parent);
+    for (const auto& group : input.groups) {
+        check_builtin_group(group, model_current, model_parent, out);
+    }
+
     auto current = by_path(*input.state);
     auto parent = by_path(*input.parent);
-    for (const auto& group : input.groups) {
-        check_builtin_group(group, current, parent, out);
-    }
     for (const auto& group : input.configured_groups) {
         check_configured_group(group, current, parent, out);
     }

@@ -514,6 +514,39 @@ def tied_with_head(repo):
     repo.expect_none("output-head-missing")
 
 
+@case
+def extra_weights_files_beside_model(repo):
+    # Only the weights files a loader reads for config.json are judged
+    # against it. Another safetensors file in the folder, staged or not, is
+    # an extra file: no head check, no dtype check, no stale config.json.
+    save_llama(repo.root, head=True, tie=False)
+    repo.commit("model")
+    for name in ("zz.safetensors", "extra.safetensors", "adapter_model.safetensors"):
+        save_safetensors(repo.root, name, [("w", [4], "F32")])
+        for args in ((), ("--staged",)):
+            if args:
+                repo.git("add", name)
+            repo.check(*args)
+            for rule in ("output-head-missing", "torch-dtype-mismatch", "co-edit-stale"):
+                assert not repo.matching(rule), (name, args, repo.findings)
+        repo.git("rm", "-q", "--cached", name)
+        os.remove(os.path.join(repo.root, name))
+
+    # Committed, then config.json changes with the model's weights: the
+    # extra file is not stale.
+    save_safetensors(repo.root, "extra.safetensors", [("w", [4], "F32")])
+    repo.commit("extra file")
+    save_llama(repo.root, head=True, tie=False, config_extra={"hidden_size": 16})
+    save_safetensors(repo.root, "model.safetensors", llama_tensors(hidden=16))
+    repo.check()
+    repo.expect_none("co-edit-stale")
+
+    # A variant of the standard name is the model in another dtype, and is judged.
+    save_safetensors(repo.root, "model.fp16.safetensors", llama_tensors(hidden=16, head=False))
+    repo.check()
+    repo.expect("output-head-missing", "model.fp16.safetensors")
+
+
 # --- shard counts ------------------------------------------------------------------------------
 
 

@@ -154,3 +154,36 @@ TEST_CASE("co-edit: no parent no finding") {
         .add("model.safetensors", Format::safetensors, model_weights(8));
     CHECK(with_rule(check(state.snapshot()), "co-edit-stale").empty());
 }
+
+TEST_CASE("co-edit: extra weights file added") {
+    // A new safetensors file that is not the model changes no shape of it.
+    SnapshotBuilder parent;
+    parent.add("config.json", Format::model_config, model_config(8))
+        .add("model.safetensors", Format::safetensors, model_weights(8));
+    for (const char* name : {"zz.safetensors", "adapter_model.safetensors"}) {
+        CAPTURE(name);
+        SnapshotBuilder state = parent;
+        state.add(name, Format::safetensors, mlv::test::safetensors({tensor("w", "F32", {4})}));
+        CHECK(with_rule(check(state.snapshot(), &parent.snapshot()), "co-edit-stale").empty());
+    }
+}
+
+TEST_CASE("co-edit: extra weights file not stale") {
+    // config.json changes the architecture; the model's weights follow it,
+    // and an unchanged extra file is not expected to.
+    SnapshotBuilder parent;
+    parent.add("config.json", Format::model_config, model_config(8))
+        .add("model.safetensors", Format::safetensors, model_weights(8))
+        .add("extra.safetensors", Format::safetensors, model_weights(8));
+    SnapshotBuilder state = parent;
+    state.add("config.json", Format::model_config, model_config(16))
+        .add("model.safetensors", Format::safetensors, model_weights(16));
+    CHECK(with_rule(check(state.snapshot(), &parent.snapshot()), "co-edit-stale").empty());
+
+    // Without the model's weights following, model.safetensors is stale.
+    SnapshotBuilder config_only = parent;
+    config_only.add("config.json", Format::model_config, model_config(16));
+    auto stale = with_rule(check(config_only.snapshot(), &parent.snapshot()), "co-edit-stale");
+    REQUIRE(stale.size() == 1);
+    CHECK(stale[0].paths[0] == "model.safetensors");
+}

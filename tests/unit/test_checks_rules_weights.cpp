@@ -248,3 +248,69 @@ TEST_CASE("shapes: gguf metadata against tensors") {
     CHECK(with_rule(findings, "embedding-width").size() == 1);
     CHECK(with_rule(findings, "layer-count").size() == 1);
 }
+
+TEST_CASE("shapes: extra weights files not judged") {
+    // Untied model with its head; beside it, files that are not the model
+    // config.json describes, without a head and in another dtype.
+    for (const char* name : {"zz.safetensors", "extra.safetensors", "adapter_model.safetensors",
+                             "consolidated.safetensors", "model_extra.safetensors",
+                             "model.fp16.extra.safetensors", "pytorch_model.safetensors"}) {
+        CAPTURE(name);
+        SnapshotBuilder state;
+        state.add("config.json", Format::model_config, config(2, false))
+            .add("model.safetensors", Format::safetensors, weights(2, true))
+            .add(name, Format::safetensors, mlv::test::safetensors({tensor("w", "F32", {4})}));
+
+        auto findings = check(state.snapshot());
+        CHECK(with_rule(findings, "output-head-missing").empty());
+        CHECK(with_rule(findings, "torch-dtype-mismatch").empty());
+        CHECK(with_rule(findings, "embedding-width").empty());
+        CHECK(with_rule(findings, "layer-count").empty());
+    }
+}
+
+TEST_CASE("shapes: standard weights names judged") {
+    for (const char* name : {"model.safetensors", "model.fp16.safetensors",
+                             "model.non_ema.safetensors", "diffusion_pytorch_model.safetensors",
+                             "diffusion_pytorch_model.fp16.safetensors", "sub/model.safetensors"}) {
+        CAPTURE(name);
+        std::string directory = std::string(name).rfind("sub/", 0) == 0 ? "sub/" : "";
+        SnapshotBuilder state;
+        state.add(directory + "config.json", Format::model_config, config(2, false))
+            .add(name, Format::safetensors, weights(2, false));
+
+        auto missing = with_rule(check(state.snapshot()), "output-head-missing");
+        REQUIRE(missing.size() == 1);
+        CHECK(missing[0].paths[1] == name);
+    }
+}
+
+TEST_CASE("shapes: index names any shard file") {
+    // A file an index names is the model's, whatever its name.
+    formats::ShardIndex index;
+    for (const auto& name : llama_tensor_names(2, false)) {
+        index.weight_map[name] = "weights-a.safetensors";
+    }
+    index.shards = {"weights-a.safetensors"};
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, config(2, false))
+        .add("model.safetensors.index.json", Format::shard_index, index)
+        .add("weights-a.safetensors", Format::safetensors, weights(2, false, 8, "F32"));
+
+    auto findings = check(state.snapshot());
+    CHECK(with_rule(findings, "output-head-missing").size() == 1);
+    auto dtype = with_rule(findings, "torch-dtype-mismatch");
+    REQUIRE(dtype.size() == 1);
+    CHECK(dtype[0].paths[1] == "model.safetensors.index.json");
+}
+
+TEST_CASE("vocabulary: extra weights rows not compared") {
+    // An extra file's embedding is not compared with the model's vocabulary.
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, config(2, true))
+        .add("model.safetensors", Format::safetensors, weights(2, false))
+        .add("extra.safetensors", Format::safetensors,
+             mlv::test::safetensors({tensor("model.embed_tokens.weight", "BF16", {50, 8})}));
+
+    CHECK(with_rule(check(state.snapshot()), "vocab-size-mismatch").empty());
+}
