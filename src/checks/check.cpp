@@ -4,8 +4,10 @@
 #include "mlv/util/trace.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 namespace mlv::checks {
@@ -131,6 +133,20 @@ Result<std::map<std::string, std::string>> collect_filters(const git::Repository
     return filters;
 }
 
+// Reads lfs.allowincompletepush as Git reads a boolean.
+IncompletePush incomplete_push(const git::Repository& repo) {
+    auto value = repo.config_string("lfs.allowincompletepush");
+    if (!value) {
+        return IncompletePush::rejected;
+    }
+    std::string lower;
+    for (char c : *value) {
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    bool allowed = lower == "true" || lower == "yes" || lower == "on" || lower == "1";
+    return allowed ? IncompletePush::allowed : IncompletePush::rejected;
+}
+
 // Snapshots of commits, kept while a range is walked so that a commit's
 // parent is usually loaded already.
 class SnapshotCache {
@@ -181,6 +197,7 @@ Result<std::vector<Finding>> configured_findings(const git::Repository& repo, co
     input.parent = parent;
     input.configured_groups = config.config.groups;
     input.lfs_objects = request.lfs_objects;
+    input.incomplete_push = incomplete_push(repo);
     auto filters = collect_filters(repo, state);
     if (!filters) {
         return filters.error();
@@ -210,16 +227,11 @@ struct Baseline {
     std::vector<Finding> findings;
 };
 
-// Runs the rules on one state and appends its configured findings. A
-// finding that `baseline` has too is marked as inherited from it.
-Result<void> check_state(const git::Repository& repo, const Snapshot& state, const Snapshot* parent,
-                         const LoadedConfig& config, const CheckRequest& request,
-                         const Baseline* baseline, CheckReport& report) {
-    auto findings = configured_findings(repo, state, parent, config, request);
-    if (!findings) {
-        return findings.error();
-    }
-    for (auto& finding : *findings) {
+// Appends the findings of one state to the report. A finding the report
+// has already is skipped, and one that `baseline` has too is marked as
+// inherited from it.
+void add_findings(std::vector<Finding> findings, const Baseline* baseline, CheckReport& report) {
+    for (auto& finding : findings) {
         bool repeated = std::any_of(report.findings.begin(), report.findings.end(),
                                     [&finding](const auto& seen) { return seen == finding; });
         if (repeated) {
@@ -231,7 +243,19 @@ Result<void> check_state(const git::Repository& repo, const Snapshot& state, con
         }
         report.findings.push_back(std::move(finding));
     }
-    return {};
+}
+
+// Removes the lfs-object-missing findings of pointers whose oid
+// `known_oids` has: a commit the remote already has references them, so
+// the push does not introduce them.
+void drop_known_lfs_objects(const std::set<std::string>& known_oids,
+                            std::vector<Finding>& findings) {
+    std::erase_if(findings, [&known_oids](const Finding& finding) {
+        if (finding.rule != "lfs-object-missing" || !finding.values.contains("oid")) {
+            return false;
+        }
+        return known_oids.count(finding.values["oid"].get<std::string>()) > 0;
+    });
 }
 
 Result<CheckReport> check_working_state(const git::Repository& repo, store::Cache& cache,
@@ -267,19 +291,115 @@ Result<CheckReport> check_working_state(const git::Repository& repo, store::Cach
     }
 
     report.states.push_back(describe_state(*state, "", ""));
-    auto checked =
-        check_state(repo, *state, parent ? &*parent : nullptr, *config, request, nullptr, report);
-    if (!checked) {
-        return checked.error();
+    auto findings =
+        configured_findings(repo, *state, parent ? &*parent : nullptr, *config, request);
+    if (!findings) {
+        return findings.error();
     }
+    add_findings(std::move(*findings), nullptr, report);
     return report;
+}
+
+// The LFS oids of the parents of `commits` that lie outside them: the
+// objects that the commits before the range already reference.
+Result<std::set<std::string>> oids_before_range(const std::vector<git::CommitInfo>& commits,
+                                                const std::set<std::string>& in_range,
+                                                SnapshotCache& snapshots) {
+    std::set<std::string> oids;
+    std::set<std::string> loaded;
+    for (const auto& commit : commits) {
+        for (const auto& parent : commit.parents) {
+            if (in_range.count(parent) > 0 || !loaded.insert(parent).second) {
+                continue;
+            }
+            auto state = snapshots.commit(parent);
+            if (!state) {
+                return state.error();
+            }
+            for (const auto& artifact : (*state)->artifacts) {
+                if (artifact.is_lfs()) {
+                    oids.insert(artifact.oid);
+                }
+            }
+        }
+    }
+    return oids;
+}
+
+// Turns each error that a later commit of the range fixed into a warning
+// naming that commit (RangeErrors::fixed_later_warns). An error stays when
+// a newest commit of the range that descends from the commit reporting it
+// still has it. `per_commit[i]` contains every finding of `commits[i]`, before
+// the report dropped repeats.
+void relax_fixed_errors(const std::vector<git::CommitInfo>& commits,
+                        const std::vector<std::vector<Finding>>& per_commit, CheckReport& report) {
+    std::map<std::string, size_t> position;
+    for (size_t i = 0; i < commits.size(); ++i) {
+        position[commits[i].id] = i;
+    }
+    std::vector<std::vector<size_t>> children(commits.size());
+    for (size_t i = 0; i < commits.size(); ++i) {
+        for (const auto& parent : commits[i].parents) {
+            auto it = position.find(parent);
+            if (it != position.end()) {
+                children[it->second].push_back(i);
+            }
+        }
+    }
+    auto has = [&per_commit](size_t i, const Finding& finding) {
+        return std::find(per_commit[i].begin(), per_commit[i].end(), finding) !=
+               per_commit[i].end();
+    };
+
+    for (auto& finding : report.findings) {
+        // git-lfs uploads the objects of every pushed commit, so a missing
+        // object fails the push even when a later commit drops the pointer.
+        if (finding.severity != Severity::error || finding.rule == "lfs-object-missing") {
+            continue;
+        }
+        auto found = position.find(finding.commit);
+        if (found == position.end()) {
+            continue;
+        }
+        // The commits of the range that descend from the finding's commit.
+        std::vector<bool> descends(commits.size(), false);
+        std::vector<size_t> pending = children[found->second];
+        while (!pending.empty()) {
+            size_t next = pending.back();
+            pending.pop_back();
+            if (!descends[next]) {
+                descends[next] = true;
+                pending.insert(pending.end(), children[next].begin(), children[next].end());
+            }
+        }
+        bool still_at_tip = children[found->second].empty();
+        std::optional<size_t> fixed_by;
+        for (size_t i = found->second + 1; i < commits.size() && !still_at_tip; ++i) {
+            if (!descends[i]) {
+                continue;
+            }
+            bool present = has(i, finding);
+            if (children[i].empty() && present) {
+                still_at_tip = true;
+            }
+            if (!present && !fixed_by) {
+                fixed_by = i;
+            }
+        }
+        if (still_at_tip || !fixed_by) {
+            continue;
+        }
+        finding.severity = Severity::warning;
+        finding.fixed_by = commits[*fixed_by].id;
+    }
 }
 
 } // namespace
 
 Result<std::vector<git::CommitInfo>> select_commits(const git::Repository& repo,
-                                                    const std::vector<std::string>& revisions) {
-    if (!is_range_syntax(revisions)) {
+                                                    const std::vector<std::string>& revisions,
+                                                    RevisionSyntax syntax) {
+    if (syntax == RevisionSyntax::git_show && !is_range_syntax(revisions)) {
         std::vector<git::CommitInfo> commits;
         for (const auto& revision : revisions) {
             auto id = repo.resolve_commit(revision);
@@ -326,7 +446,7 @@ Result<CheckReport> run_check(const git::Repository& repo, store::Cache& cache,
         return check_working_state(repo, cache, request);
     }
 
-    auto commits = select_commits(repo, request.revisions);
+    auto commits = select_commits(repo, request.revisions, request.revision_syntax);
     if (!commits) {
         return commits.error();
     }
@@ -347,8 +467,21 @@ Result<CheckReport> run_check(const git::Repository& repo, store::Cache& cache,
     for (const auto& commit : *commits) {
         in_range.insert(commit.id);
     }
-    bool range = is_range_syntax(request.revisions);
+    bool range =
+        request.revision_syntax == RevisionSyntax::rev_list || is_range_syntax(request.revisions);
 
+    // A pointer whose oid a commit before the range references is not
+    // introduced by the range: pushing the range does not upload its object.
+    std::set<std::string> known_oids;
+    if (range && request.lfs_objects == LfsObjects::required) {
+        auto oids = oids_before_range(*commits, in_range, snapshots);
+        if (!oids) {
+            return oids.error();
+        }
+        known_oids = std::move(*oids);
+    }
+
+    std::vector<std::vector<Finding>> per_commit;
     for (const auto& commit : *commits) {
         trace::log("check", "checking commit " + commit.id);
         auto state = snapshots.commit(commit.id);
@@ -378,17 +511,25 @@ Result<CheckReport> run_check(const git::Repository& repo, store::Cache& cache,
             if (!inherited) {
                 return inherited.error();
             }
+            drop_known_lfs_objects(known_oids, *inherited);
             report.baselines.push_back(
                 describe_state(*parent, parent_info->id, parent_info->summary));
             baseline = Baseline{parent_info->id, std::move(*inherited)};
         }
 
         report.states.push_back(describe_state(**state, commit.id, commit.summary));
-        auto checked = check_state(repo, **state, parent.get(), *config, request,
-                                   baseline ? &*baseline : nullptr, report);
-        if (!checked) {
-            return checked.error();
+        auto findings = configured_findings(repo, **state, parent.get(), *config, request);
+        if (!findings) {
+            return findings.error();
         }
+        drop_known_lfs_objects(known_oids, *findings);
+        per_commit.push_back(*findings);
+        add_findings(std::move(*findings), baseline ? &*baseline : nullptr, report);
+    }
+
+    auto range_errors = request.range_errors.value_or(config->config.range_errors);
+    if (range && range_errors == RangeErrors::fixed_later_warns) {
+        relax_fixed_errors(*commits, per_commit, report);
     }
     return report;
 }

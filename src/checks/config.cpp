@@ -103,6 +103,18 @@ void read_roles(const Json& roles, ParsedConfig& parsed) {
     }
 }
 
+void read_ranges(const Json& value, ParsedConfig& parsed) {
+    std::string name = value.is_string() ? value.get<std::string>() : "";
+    if (name == "every-commit") {
+        parsed.config.range_errors = RangeErrors::every_commit;
+    } else if (name == "fixed-later-warns") {
+        parsed.config.range_errors = RangeErrors::fixed_later_warns;
+    } else {
+        warn(parsed, "invalid value " + value.dump() + " for \"ranges\" in .mlv.json",
+             "use \"every-commit\" or \"fixed-later-warns\"");
+    }
+}
+
 } // namespace
 
 ParsedConfig parse_config(std::string_view text) {
@@ -127,9 +139,11 @@ ParsedConfig parse_config(std::string_view text) {
             read_groups(value, parsed);
         } else if (key == "roles") {
             read_roles(value, parsed);
+        } else if (key == "ranges") {
+            read_ranges(value, parsed);
         } else if (key != "$schema") {
             warn(parsed, "unknown key '" + key + "' in .mlv.json",
-                 "the keys are \"rules\", \"groups\" and \"roles\"");
+                 "the keys are \"rules\", \"groups\", \"roles\" and \"ranges\"");
         }
     }
     return parsed;

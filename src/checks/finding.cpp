@@ -49,6 +49,9 @@ Json to_json(const Finding& finding) {
     if (!finding.inherited_from.empty()) {
         out["inherited_from"] = finding.inherited_from;
     }
+    if (!finding.fixed_by.empty()) {
+        out["fixed_by"] = finding.fixed_by;
+    }
     return out;
 }
 

@@ -103,12 +103,19 @@ std::string commit_heading(const CheckReport& report, const Finding& finding, bo
            subject_of(report.states, finding.commit);
 }
 
-void append_finding(const Finding& finding, bool paint, std::string& out) {
+void append_finding(const CheckReport& report, const Finding& finding, bool paint,
+                    std::string& out) {
     out += "  " +
            term::paint(std::string(to_string(finding.severity)) + ":", color_of(finding.severity),
                        paint) +
            " " + finding.message + " " +
            term::paint("[" + finding.rule + "]", term::Color::dim, paint) + "\n";
+    if (!finding.fixed_by.empty()) {
+        out += "    an error, fixed later in this range by " +
+               term::paint("commit " + finding.fixed_by.substr(0, 12), term::Color::yellow, paint) +
+               " " + subject_of(report.states, finding.fixed_by) + "\n";
+        return;
+    }
     if (!finding.hint.empty()) {
         out += "    " + term::paint("hint: " + finding.hint, term::Color::dim, paint) + "\n";
     }
@@ -150,7 +157,7 @@ std::string format_human(const CheckReport& report, Color color) {
             file = finding->paths.front();
             out += term::paint(file, term::Color::bold, paint) + "\n";
         }
-        append_finding(*finding, paint, out);
+        append_finding(report, *finding, paint, out);
     }
     if (!out.empty()) {
         out += "\n";
@@ -258,6 +265,9 @@ Json format_sarif(const CheckReport& report) {
         }
         if (!finding.inherited_from.empty()) {
             result["properties"]["inheritedFrom"] = finding.inherited_from;
+        }
+        if (!finding.fixed_by.empty()) {
+            result["properties"]["fixedBy"] = finding.fixed_by;
         }
         results.push_back(std::move(result));
     }

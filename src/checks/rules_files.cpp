@@ -58,6 +58,29 @@ std::string_view stored_as(artifacts::SnapshotKind kind) {
     return kind == artifacts::SnapshotKind::index ? "staged" : "committed";
 }
 
+// git-lfs 3.x checks with the remote whether it has an object that is
+// missing locally, so only the remote can tell whether this push fails.
+Finding missing_object_finding(const CheckInput& input, const artifacts::Artifact& artifact) {
+    std::string message = "the Git LFS object of " + quote(artifact.path) + " (oid " +
+                          artifact.oid.substr(0, 12) + ", " + human_size(artifact.size) +
+                          ") is not in .git/lfs/objects";
+    Json values = {{"oid", artifact.oid}, {"size", artifact.size}};
+    if (input.incomplete_push == IncompletePush::allowed) {
+        auto finding = make_finding(
+            "lfs-object-missing", {artifact.path}, std::move(message),
+            "lfs.allowincompletepush is true, so git-lfs pushes without it and the remote may "
+            "not have it; run 'git lfs fetch --all' to get it",
+            std::move(values));
+        finding.severity = Severity::warning;
+        return finding;
+    }
+    return make_finding("lfs-object-missing", {artifact.path}, std::move(message),
+                        "git-lfs fails the push unless the remote already has this object; run "
+                        "'git lfs fetch --all' to get it, or push with GIT_MLV_SKIP_HOOKS=1 "
+                        "if the remote has it",
+                        std::move(values));
+}
+
 } // namespace
 
 void check_integrity(const CheckInput& input, Findings& out) {
@@ -134,13 +157,7 @@ void check_lfs(const CheckInput& input, Findings& out) {
         }
 
         if (input.lfs_objects == LfsObjects::required && artifact.storage == Storage::lfs_missing) {
-            out.push_back(make_finding(
-                "lfs-object-missing", {artifact.path},
-                "the Git LFS object of " + quote(artifact.path) + " (oid " +
-                    artifact.oid.substr(0, 12) + ", " + human_size(artifact.size) +
-                    ") is not in .git/lfs/objects",
-                "run 'git lfs fetch --all' or 'git lfs pull' to get the object before pushing",
-                {{"oid", artifact.oid}, {"size", artifact.size}}));
+            out.push_back(missing_object_finding(input, artifact));
         }
     }
 }

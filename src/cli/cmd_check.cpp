@@ -20,6 +20,8 @@ struct CheckOptions {
     std::string format = "human";
     bool strict = false;
     bool require_lfs_objects = false;
+    bool range = false;
+    bool every_commit = false;
     bool list_rules = false;
     bool quiet = false;
 };
@@ -57,6 +59,11 @@ int run_check_command(const CheckOptions& options) {
                      : options.revisions.empty() ? checks::CheckTarget::worktree
                                                  : checks::CheckTarget::commits;
     request.revisions = options.revisions;
+    request.revision_syntax =
+        options.range ? checks::RevisionSyntax::rev_list : checks::RevisionSyntax::git_show;
+    if (options.every_commit) {
+        request.range_errors = checks::RangeErrors::every_commit;
+    }
     request.lfs_objects =
         options.require_lfs_objects ? checks::LfsObjects::required : checks::LfsObjects::optional;
 
@@ -106,6 +113,14 @@ void register_check(CLI::App& app, CommandContext& context) {
     command->add_flag("--require-lfs-objects", options->require_lfs_objects,
                       "Report LFS pointers whose object is not in .git/lfs/objects as errors "
                       "(rule lfs-object-missing; used by the pre-push hook)");
+    command
+        ->add_flag("--range", options->range,
+                   "Read the revisions as git rev-list does even without ^ or ..: a lone <rev> "
+                   "selects it and every commit it reaches")
+        ->needs(revisions);
+    command->add_flag("--every-commit", options->every_commit,
+                      "In a range, fail on an error that a later commit of the range fixed too "
+                      "(by default it is a warning naming that commit)");
     command->add_flag("--list-rules", options->list_rules,
                       "List the rule ids with their default severity and exit");
     command->add_flag("-q,--quiet", options->quiet,

@@ -116,20 +116,18 @@ else
 fi
 
 # pre-push
-c1=$(git rev-parse HEAD~3)
 c4=$(git rev-parse HEAD)
 expect_success git push -q origin main
-expect_log "git-mlv check --require-lfs-objects --quiet $c1" \
-    "git-mlv check --require-lfs-objects --quiet $c4 ^$c1" \
+expect_log "git-mlv check --require-lfs-objects --quiet --range $c4" \
     "user pre-push origin $remote" \
     "stdin refs/heads/main $c4 refs/heads/main 0000000000000000000000000000000000000000"
-pass "pre-push checks a new history as its roots and the range after them"
+pass "pre-push checks a new history in one run, as a range"
 
 git commit -q --no-verify --allow-empty -m c5
 git commit -q --no-verify --allow-empty -m c6
 c6=$(git rev-parse HEAD)
 expect_success git push -q origin main
-expect_log "git-mlv check --require-lfs-objects --quiet $c6 ^$c4" \
+expect_log "git-mlv check --require-lfs-objects --quiet --range $c6 ^$c4" \
     "user pre-push origin $remote" \
     "stdin refs/heads/main $c6 refs/heads/main $c4"
 pass "pre-push checks the commits after the remote tip"
@@ -138,7 +136,7 @@ git switch -q -c feature
 git commit -q --no-verify --allow-empty -m f1
 f1=$(git rev-parse HEAD)
 expect_success git push -q origin feature
-expect_log "git-mlv check --require-lfs-objects --quiet $f1 ^$c6" \
+expect_log "git-mlv check --require-lfs-objects --quiet --range $f1 ^$c6" \
     "user pre-push origin $remote" \
     "stdin refs/heads/feature $f1 refs/heads/feature 0000000000000000000000000000000000000000"
 pass "pre-push excludes remote-tracking branches for a new branch"
@@ -169,8 +167,8 @@ expect_failure env STUB_EXIT=1 git push origin main feature
 expect_output "commits of 'refs/heads/main' to push to 'refs/heads/main' have errors"
 expect_output "commits of 'refs/heads/feature' to push to 'refs/heads/feature' have errors"
 expect_output "GIT_MLV_SKIP_HOOKS=1 git push"
-expect_log_any_order "git-mlv check --require-lfs-objects --quiet $c7 ^$c6" \
-    "git-mlv check --require-lfs-objects --quiet $f2 ^$f1"
+expect_log_any_order "git-mlv check --require-lfs-objects --quiet --range $c7 ^$c6" \
+    "git-mlv check --require-lfs-objects --quiet --range $f2 ^$f1"
 [ "$(git -C "$remote" rev-parse main)" = "$c6" ] || fail "a rejected push updated the remote"
 pass "pre-push checks every pushed ref and rejects on exit status 1"
 
@@ -185,7 +183,7 @@ pass "GIT_MLV_SKIP_HOOKS skips only the check on push"
 echo 'cat >"$STUB_LOG.appended"' >>.git/hooks/pre-push
 git switch -q feature
 expect_success git push -q origin feature
-expect_log "git-mlv check --require-lfs-objects --quiet $f2 ^$f1" \
+expect_log "git-mlv check --require-lfs-objects --quiet --range $f2 ^$f1" \
     "user pre-push origin $remote" \
     "stdin refs/heads/feature $f2 refs/heads/feature $f1"
 echo "refs/heads/feature $f2 refs/heads/feature $f1" >"$work/expected.appended"

@@ -60,6 +60,25 @@ TEST_CASE("config: unknown entries are reported") {
     CHECK(parsed.config.roles.empty());
 }
 
+TEST_CASE("config: ranges") {
+    using mlv::checks::RangeErrors;
+    CHECK(parse_config("{}").config.range_errors == RangeErrors::fixed_later_warns);
+
+    auto strict = parse_config(R"({"ranges": "every-commit"})");
+    CHECK(strict.problems.empty());
+    CHECK(strict.config.range_errors == RangeErrors::every_commit);
+
+    auto relaxed = parse_config(R"({"ranges": "fixed-later-warns"})");
+    CHECK(relaxed.problems.empty());
+    CHECK(relaxed.config.range_errors == RangeErrors::fixed_later_warns);
+
+    auto invalid = parse_config(R"({"ranges": true})");
+    REQUIRE(invalid.problems.size() == 1);
+    CHECK(invalid.problems[0].severity == Severity::warning);
+    CHECK(invalid.problems[0].message == "invalid value true for \"ranges\" in .mlv.json");
+    CHECK(invalid.config.range_errors == RangeErrors::fixed_later_warns);
+}
+
 TEST_CASE("config: invalid JSON is an error") {
     auto parsed = parse_config("{\"rules\": {\"layer-count\": \"off\"\n");
     REQUIRE(parsed.problems.size() == 1);

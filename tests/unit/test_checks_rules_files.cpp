@@ -9,6 +9,7 @@ using mlv::artifacts::Format;
 using mlv::artifacts::SnapshotKind;
 using mlv::artifacts::Storage;
 using mlv::checks::CheckInput;
+using mlv::checks::IncompletePush;
 using mlv::checks::LfsObjects;
 using mlv::checks::Severity;
 using mlv::test::SnapshotBuilder;
@@ -19,11 +20,13 @@ namespace {
 
 mlv::checks::Findings run(const mlv::artifacts::Snapshot& state,
                           std::map<std::string, std::string> filters,
-                          LfsObjects objects = LfsObjects::optional) {
+                          LfsObjects objects = LfsObjects::optional,
+                          IncompletePush incomplete = IncompletePush::rejected) {
     CheckInput input;
     input.state = &state;
     input.filters = std::move(filters);
     input.lfs_objects = objects;
+    input.incomplete_push = incomplete;
     return mlv::checks::run_rules(input);
 }
 
@@ -59,6 +62,18 @@ TEST_CASE("lfs: pointers with and without filter") {
         auto missing = with_rule(findings, "lfs-object-missing");
         REQUIRE(missing.size() == 2);
         CHECK(missing[0].message.find("is not in .git/lfs/objects") != std::string::npos);
+        CHECK(missing[0].severity == Severity::error);
+        CHECK(missing[0].hint.find("git-lfs fails the push unless the remote already has") !=
+              std::string::npos);
+    }
+    SUBCASE("required objects, incomplete push allowed") {
+        auto findings =
+            run(state.snapshot(), {{"model.safetensors", "lfs"}, {"pytorch_model.bin", "lfs"}},
+                LfsObjects::required, IncompletePush::allowed);
+        auto missing = with_rule(findings, "lfs-object-missing");
+        REQUIRE(missing.size() == 2);
+        CHECK(missing[0].severity == Severity::warning);
+        CHECK(missing[0].hint.find("lfs.allowincompletepush is true") != std::string::npos);
     }
 }
 

@@ -9,6 +9,7 @@
 #include "mlv/git/repository.hpp"
 #include "mlv/store/cache.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,13 +21,26 @@ enum class CheckTarget {
     commits,  // the commits `revisions` name, each against its first parent
 };
 
+// The way the revisions select commits.
+enum class RevisionSyntax {
+    // Like `git rev-list` when a revision is "A..B" or "^rev"; otherwise
+    // each revision names one commit, as in `git show`.
+    git_show,
+    // Always like `git rev-list`: a lone revision selects it and every
+    // commit it reaches (`check --range`, used for a push to an empty
+    // remote).
+    rev_list,
+};
+
 struct CheckRequest {
     CheckTarget target = CheckTarget::worktree;
-    // For CheckTarget::commits, like `git rev-list` arguments: "A..B"
-    // ranges and "^rev" exclusions make a range of commits; otherwise each
-    // revision names one commit.
+    // For CheckTarget::commits: `git rev-list` arguments, read as
+    // `revision_syntax` sets.
     std::vector<std::string> revisions;
+    RevisionSyntax revision_syntax = RevisionSyntax::git_show;
     LfsObjects lfs_objects = LfsObjects::optional;
+    // nullopt: as set by .mlv.json of the range's newest commit.
+    std::optional<RangeErrors> range_errors;
 };
 
 // One state that was checked.
@@ -49,7 +63,11 @@ struct CheckReport {
     // finding identical (rule, severity, paths, message) to one reported for
     // an earlier commit of the range is not repeated, and one that the
     // commit's parent outside the range already had names that parent in
-    // Finding::inherited_from.
+    // Finding::inherited_from. An lfs-object-missing finding is kept only
+    // when the range introduces the pointer's oid, that is when no parent of
+    // the range outside it has that oid. Under RangeErrors::fixed_later_warns,
+    // an error that no newest commit of the range (one without a child in
+    // it) still has is a warning with Finding::fixed_by set.
     std::vector<Finding> findings;
     // Configuration problems from `git config` (unknown rule ids), for stderr.
     std::vector<std::string> warnings;
@@ -62,8 +80,9 @@ struct CheckReport {
 
 // Lists the commits `revisions` select, oldest first (see CheckRequest).
 // Fails with code 128 on an unknown revision.
-Result<std::vector<git::CommitInfo>> select_commits(const git::Repository& repo,
-                                                    const std::vector<std::string>& revisions);
+Result<std::vector<git::CommitInfo>>
+select_commits(const git::Repository& repo, const std::vector<std::string>& revisions,
+               RevisionSyntax syntax = RevisionSyntax::git_show);
 
 // Runs the check. Fails with code 128 on Git errors (a bad revision, a bare
 // repository asked for its working tree).

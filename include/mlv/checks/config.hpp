@@ -25,10 +25,24 @@ namespace mlv::checks {
 // The file name, at the top of the work tree.
 inline constexpr std::string_view config_file_name = ".mlv.json";
 
+// The treatment, in a range, of an error that one of its commits
+// introduced and a later commit of the range fixed.
+enum class RangeErrors {
+    // The default, unless .mlv.json sets "ranges": "every-commit": such an
+    // error is reported as a warning naming the commit that fixed it, so an
+    // upload of one shard per commit passes once the last shard is in.
+    // lfs-object-missing is never relaxed, because git-lfs uploads the
+    // objects of every pushed commit.
+    fixed_later_warns,
+    // Every error of every commit counts (`check --every-commit`).
+    every_commit,
+};
+
 struct CheckConfig {
     std::map<std::string, Severity> severities; // rule id -> severity; absent means the default
     std::vector<CoEditGroup> groups;            // in addition to builtin_groups()
     std::vector<artifacts::RolePattern> roles;  // in file order; the last match wins
+    RangeErrors range_errors = RangeErrors::fixed_later_warns; // "ranges"
 };
 
 struct ParsedConfig {

@@ -30,12 +30,16 @@ struct Finding {
     // In a range, the commit before the range whose state already had this
     // finding; empty when the finding is new in the range.
     std::string inherited_from;
+    // In a range, the later commit of the range whose state no longer has
+    // this finding. The finding was an error and is reported as a warning.
+    // Empty otherwise.
+    std::string fixed_by;
 
     bool operator==(const Finding& other) const;
 };
 
 // The finding as a JSON object: rule, severity, paths, message, and hint,
-// values, commit and inherited_from when set.
+// values, commit, inherited_from and fixed_by when set.
 Json to_json(const Finding& finding);
 
 struct RuleInfo {

@@ -21,6 +21,11 @@ namespace mlv::checks {
 
 enum class LfsObjects { optional, required };
 
+// Whether git-lfs pushes commits whose LFS objects are missing locally and
+// on the remote (git config lfs.allowincompletepush): it then warns instead
+// of failing the push.
+enum class IncompletePush { rejected, allowed };
+
 struct CheckInput {
     const artifacts::Snapshot* state = nullptr; // required
     // The state the change is measured against (HEAD for the index and the
@@ -36,8 +41,10 @@ struct CheckInput {
     // Groups from configuration: any change to one member makes every other
     // unchanged member stale, wherever the patterns match.
     std::vector<CoEditGroup> configured_groups;
-    // `required` turns on lfs-object-missing.
+    // `required` turns on lfs-object-missing, an error unless
+    // `incomplete_push` is `allowed`, which makes it a warning.
     LfsObjects lfs_objects = LfsObjects::optional;
+    IncompletePush incomplete_push = IncompletePush::rejected;
 };
 
 using Findings = std::vector<Finding>;
