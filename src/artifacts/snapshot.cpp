@@ -340,4 +340,8 @@ Result<Snapshot> Loader::load_worktree(const std::vector<std::string>& paths) {
     return snapshot;
 }
 
+bool path_selected(const std::string& path, const std::vector<std::string>& paths) {
+    return selected(path, paths);
+}
+
 } // namespace mlv::artifacts

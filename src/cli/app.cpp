@@ -1,49 +1,50 @@
 #include "commands.hpp"
+#include "common.hpp"
 
 #include "mlv/util/error.hpp"
+#include "mlv/util/term.hpp"
 
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mlv::cli {
 
 const std::vector<CommandEntry>& command_table() {
     static const std::vector<CommandEntry> table = {
-        {"show", register_show},
-        {"status", register_status},
-        {"check", register_check},
-        {"diff", register_diff},
-        {"log", register_log},
-        {"groups", register_groups},
-        {"report", register_report},
-        {"install", register_install},
-        {"uninstall", register_uninstall},
+        {"show", register_show, Separator::command},
+        {"status", register_status, Separator::cli11},
+        {"check", register_check, Separator::command},
+        {"diff", register_diff, Separator::command},
+        {"log", register_log, Separator::command},
+        {"groups", register_groups, Separator::command},
+        {"report", register_report, Separator::command},
+        {"install", register_install, Separator::cli11},
+        {"uninstall", register_uninstall, Separator::cli11},
     };
     return table;
 }
 
 namespace {
 
-bool is_command(std::string_view name) {
+const CommandEntry* find_command(std::string_view name) {
     for (const auto& entry : command_table()) {
         if (name == entry.name) {
-            return true;
+            return &entry;
         }
     }
-    return false;
+    return nullptr;
 }
 
-// "git mlv show" for the deepest command CLI11 had entered when the error
-// was raised, "git mlv" before any.
-std::string command_path(CLI::App& app) {
-    std::string path = "git mlv";
+// The deepest command CLI11 had entered when the error was raised, or `app`
+// before any.
+const CLI::App& chosen_command(CLI::App& app) {
     CLI::App* current = &app;
-    while (current != nullptr && !current->get_subcommands().empty()) {
+    while (!current->get_subcommands().empty()) {
         current = current->get_subcommands().front();
-        path += " " + current->get_name();
     }
-    return path;
+    return *current;
 }
 
 // Rewrites CLI11's message ("The following argument was not expected:
@@ -79,9 +80,11 @@ std::string usage_problem(const CLI::ParseError& error) {
     return message;
 }
 
-// Writes the one-line usage error and returns the usage exit status.
-int usage_error(const std::string& problem, const std::string& command) {
-    std::cerr << "error: " << problem << ", see '" << command << " -h'\n";
+// Writes the usage error and the command's usage line, as git does, and
+// returns the usage exit status.
+int usage_error(const std::string& problem, const CLI::App& command) {
+    std::cerr << "error: " << term::escape_control(problem) << '\n'
+              << "usage: " << synopsis_of(command) << '\n';
     return exit_code::usage;
 }
 
@@ -93,6 +96,7 @@ int run(int argc, char** argv) {
     app.set_version_flag("--version", std::string("git-mlv version ") + MLV_VERSION);
     app.require_subcommand(1);
     app.footer("Run 'git mlv <command> -h' for a command's options.");
+    set_synopsis(app, "git mlv [--version] [-h] <command> [<options>] [<arguments>]");
 
     CommandContext context;
     for (const auto& entry : command_table()) {
@@ -105,18 +109,34 @@ int run(int argc, char** argv) {
         return exit_code::usage;
     }
     std::string_view first = argv[1];
-    if (!first.empty() && first.front() != '-' && !is_command(first)) {
+    const CommandEntry* entry = find_command(first);
+    if (!first.empty() && first.front() != '-' && entry == nullptr) {
         std::cerr << "git mlv: '" << first << "' is not a git mlv command, see 'git mlv -h'\n";
         return exit_code::usage;
     }
     // CLI11 would report the missing command before the unknown option.
     bool top_level_flag = first == "-h" || first == "--help" || first == "--version";
     if (!first.empty() && first.front() == '-' && !top_level_flag) {
-        return usage_error("unknown option '" + std::string(first) + "'", "git mlv");
+        return usage_error("unknown option '" + std::string(first) + "'", app);
+    }
+
+    // CLI11 swallows "--" and cannot tell the command which arguments came
+    // after it, so the commands that take paths get them from the context.
+    // NOTE: a "--" meant as the value of an option ("-o --") is taken as the
+    // separator too.
+    std::vector<char*> arguments(argv, argv + argc);
+    if (entry != nullptr && entry->separator == Separator::command) {
+        for (size_t i = 2; i < arguments.size(); ++i) {
+            if (std::string_view(arguments[i]) == "--") {
+                context.after_separator.emplace(arguments.begin() + i + 1, arguments.end());
+                arguments.resize(i);
+                break;
+            }
+        }
     }
 
     try {
-        app.parse(argc, argv);
+        app.parse(static_cast<int>(arguments.size()), arguments.data());
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
@@ -124,8 +144,11 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        return usage_error(usage_problem(e), command_path(app));
+        return usage_error(usage_problem(e), chosen_command(app));
     } catch (const FatalError& e) {
+        if (e.code() == exit_code::usage) {
+            return usage_error(e.what(), chosen_command(app));
+        }
         std::cerr << "fatal: " << e.what() << '\n';
         return e.code();
     }

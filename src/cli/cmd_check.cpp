@@ -8,6 +8,7 @@
 #include "mlv/util/term.hpp"
 
 #include <iostream>
+#include <limits>
 
 namespace mlv::cli {
 
@@ -44,7 +45,7 @@ void print_rules(bool as_json) {
     }
 }
 
-int run_check_command(const CheckOptions& options) {
+int run_check_command(const CheckOptions& options, const CommandContext& context) {
     std::string format = options.json ? "json" : options.format;
     if (options.list_rules) {
         print_rules(format == "json");
@@ -52,6 +53,12 @@ int run_check_command(const CheckOptions& options) {
     }
 
     auto repo = open_repository();
+    ArgumentRules rules;
+    rules.command = "check";
+    rules.max_revisions = std::numeric_limits<size_t>::max();
+    rules.ranges = RangeSyntax::accepted;
+    rules.paths = PathArguments::rejected;
+    resolve_arguments(repo, options.revisions, context.after_separator, rules);
     auto cache = open_cache(repo);
 
     checks::CheckRequest request;
@@ -92,6 +99,7 @@ void register_check(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<CheckOptions>();
     auto* command = app.add_subcommand(
         "check", "Check that model files agree: vocabulary, special tokens, shapes, shards, LFS");
+    set_synopsis(*command, "git mlv check [<options>] [<revision>... | <a>..<b> | ^<revision>...]");
     command->footer("With no revision, checks the working tree. Each finding names its rule; "
                     "'git mlv check --list-rules' lists them.\nExit status: 1 when there is an "
                     "error (or, with --strict, a warning), "
@@ -129,7 +137,8 @@ void register_check(CLI::App& app, CommandContext& context) {
     add_verbose_flag(*command);
     add_progress_flags(*command);
 
-    command->callback([options, &context] { context.exit_status = run_check_command(*options); });
+    command->callback(
+        [options, &context] { context.exit_status = run_check_command(*options, context); });
 }
 
 } // namespace mlv::cli

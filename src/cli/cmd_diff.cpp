@@ -6,7 +6,6 @@
 #include "mlv/artifacts/snapshot.hpp"
 #include "mlv/lifecycle/diff.hpp"
 #include "mlv/util/error.hpp"
-#include "mlv/util/file.hpp"
 #include "mlv/util/term.hpp"
 
 #include <iostream>
@@ -16,55 +15,42 @@ namespace mlv::cli {
 namespace {
 
 struct DiffCommandOptions {
-    std::vector<std::string> arguments; // revisions, then "--" and paths, as given
+    std::vector<std::string> arguments; // revisions, then paths, before any "--"
     bool staged = false;
     bool json = false;
 };
 
-// The revisions and paths of the command line, with git diff's rules:
-// arguments before "--" are revisions (or paths when they name no revision
-// but an existing file), arguments after it are paths.
+// The revisions and paths of the command line, split with git diff's rules
+// (see resolve_arguments()), with each "A..B" given as its two ends.
 struct DiffRequest {
     std::vector<std::string> revisions; // resolved commit ids
     std::vector<std::string> labels;    // as given
     std::vector<std::string> paths;
 };
 
-DiffRequest parse_request(const git::Repository& repo, const std::vector<std::string>& arguments) {
+DiffRequest parse_request(const git::Repository& repo, const std::vector<std::string>& arguments,
+                          const std::optional<std::vector<std::string>>& after_separator) {
+    ArgumentRules rules;
+    rules.command = "diff";
+    rules.max_revisions = 2;
+    rules.ranges = RangeSyntax::accepted;
+    auto split = resolve_arguments(repo, arguments, after_separator, rules);
+
     DiffRequest request;
-    bool after_separator = false;
-    for (const auto& argument : arguments) {
-        if (after_separator) {
-            request.paths.push_back(argument);
-            continue;
+    request.paths = split.paths;
+    for (const auto& revision : split.revisions) {
+        if (revision.starts_with("^")) {
+            throw FatalError("invalid revision '" + revision +
+                                 "': 'git mlv diff' compares one or two commits, or A..B",
+                             exit_code::usage);
         }
-        if (argument == "--") {
-            after_separator = true;
-            continue;
+        if (revision.find("...") != std::string::npos) {
+            throw FatalError("symmetric difference '" + revision + "' is not supported; use A..B",
+                             exit_code::usage);
         }
-        if (argument.starts_with("-")) {
-            throw FatalError("unknown option '" + argument + "'", exit_code::usage);
+        for (const auto& end : revision_endpoints(revision, rules.ranges)) {
+            request.labels.push_back(end);
         }
-        if (auto dots = argument.find("..");
-            dots != std::string::npos && argument.find("...") == std::string::npos) {
-            std::string left = argument.substr(0, dots);
-            std::string right = argument.substr(dots + 2);
-            request.labels.push_back(left.empty() ? "HEAD" : left);
-            request.labels.push_back(right.empty() ? "HEAD" : right);
-            continue;
-        }
-        if (repo.resolve_commit(argument)) {
-            request.labels.push_back(argument);
-            continue;
-        }
-        if (!repo.workdir().empty() && stat_file(repo.workdir() + argument)) {
-            request.paths.push_back(argument);
-            continue;
-        }
-        throw FatalError("ambiguous argument '" + argument +
-                             "': unknown revision or path not in the working tree; use '--' "
-                             "to separate paths from revisions",
-                         exit_code::git_error);
     }
     if (request.labels.size() > 2) {
         throw FatalError("too many revisions: at most two can be compared", exit_code::usage);
@@ -73,21 +59,6 @@ DiffRequest parse_request(const git::Repository& repo, const std::vector<std::st
         request.revisions.push_back(value_or_die(repo.resolve_commit(label)));
     }
     return request;
-}
-
-bool path_selected(const std::string& path, const std::vector<std::string>& paths) {
-    if (paths.empty()) {
-        return true;
-    }
-    for (std::string wanted : paths) {
-        while (!wanted.empty() && wanted.back() == '/') {
-            wanted.pop_back();
-        }
-        if (wanted.empty() || wanted == "." || path == wanted || path.starts_with(wanted + "/")) {
-            return true;
-        }
-    }
-    return false;
 }
 
 // Two states and the changes between them.
@@ -127,8 +98,8 @@ Comparison compare_commits(const git::Repository& repo, artifacts::Loader& loade
     Comparison comparison;
     auto tree_changes = value_or_die(repo.diff_commits(old_commit, new_commit));
     for (const auto& tree_change : tree_changes) {
-        if (!path_selected(tree_change.path, paths) &&
-            !path_selected(tree_change.old_path, paths)) {
+        if (!artifacts::path_selected(tree_change.path, paths) &&
+            !artifacts::path_selected(tree_change.old_path, paths)) {
             continue;
         }
         lifecycle::FileChange change;
@@ -239,12 +210,12 @@ void print_human(const lifecycle::ChangeSetDiff& diff) {
     }
 }
 
-void run_diff(const DiffCommandOptions& options) {
+void run_diff(const DiffCommandOptions& options, const CommandContext& context) {
     auto repo = open_repository();
+    auto request = parse_request(repo, options.arguments, context.after_separator);
     auto cache = open_cache(repo);
     artifacts::Loader loader(repo, *cache);
 
-    auto request = parse_request(repo, options.arguments);
     auto comparison = build_comparison(repo, loader, request, options.staged);
     auto diff_options = lifecycle::repository_diff_options(repo);
     auto diff = lifecycle::diff_change_set(comparison.changes, diff_options, &comparison.context);
@@ -262,32 +233,25 @@ void run_diff(const DiffCommandOptions& options) {
 
 } // namespace
 
-void register_diff(CLI::App& app, CommandContext&) {
+void register_diff(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<DiffCommandOptions>();
     auto* command = app.add_subcommand(
         "diff", "Show what changed inside model files: tensors, config keys, tokens, shards");
+    set_synopsis(*command,
+                 "git mlv diff [<options>] [<revision> [<revision>] | <a>..<b>] [--] [<path>...]");
     command->footer(
         "With no revision, compares the index with the working tree; with one, that commit\n"
         "with the working tree; with two (or A..B), the two commits. --staged compares\n"
-        "HEAD (or the given commit) with the index. Paths after '--' limit the files.");
+        "HEAD (or the given commit) with the index. Paths limit the files; without '--',\n"
+        "every path must exist in the working tree.");
     add_verbose_flag(*command);
     command->add_flag("--staged,--cached", options->staged,
                       "Compare HEAD, or the given commit, with the index");
     command->add_flag("--json", options->json, "Write the diff as JSON with a 'files' array");
-
-    // CLI11 cannot tell revisions from the paths after "--", so every
-    // positional argument, "--" included, lands in the extras and is split by
-    // parse_request(). The positional below never takes a value: its
-    // validator rejects all, which keeps "--" from ending the subcommand.
-    command->add_option("arguments", options->arguments, "[<rev> [<rev>]] [-- <path>...]")
-        ->check(CLI::Validator([](std::string&) { return std::string("not taken"); }, ""));
-    command->allow_extras();
-    command->validate_positionals();
-
-    command->callback([options, command] {
-        options->arguments = command->remaining();
-        run_diff(*options);
-    });
+    command->add_option("revisions-and-paths", options->arguments,
+                        "Up to two revisions or one A..B range, then files or directories to "
+                        "limit the diff to");
+    command->callback([options, &context] { run_diff(*options, context); });
 }
 
 } // namespace mlv::cli

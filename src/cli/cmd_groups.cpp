@@ -19,6 +19,7 @@ namespace {
 
 struct GroupsCommandOptions {
     std::string range = "HEAD";
+    std::vector<std::string> given_range; // the range as given, empty for the default
     bool write = false;
     bool json = false;
     size_t bulk_node_limit = lifecycle::GroupsOptions{}.bulk_node_limit;
@@ -105,8 +106,9 @@ void print_text(const lifecycle::GroupsResult& result, size_t commit_count,
     }
 }
 
-int run_groups(const GroupsCommandOptions& options) {
+int run_groups(const GroupsCommandOptions& options, const CommandContext& context) {
     git::Repository repo = open_repository();
+    resolve_arguments(repo, options.given_range, context.after_separator, range_rules("groups"));
     if (options.write && repo.is_bare()) {
         throw FatalError("cannot write .mlv.json in a bare repository");
     }
@@ -153,10 +155,11 @@ void register_groups(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<GroupsCommandOptions>();
     auto* command = app.add_subcommand(
         "groups", "Mine co-edit groups (files that change together) from history");
+    set_synopsis(*command, "git mlv groups [<options>] [<revision-range>]");
     command->footer("Groups are Louvain communities of the co-change graph; docs/groups.md "
                     "describes the edge weight, the limits and the .mlv.json format.");
-    command->add_option("range", options->range, "Revision or range A..B to mine")
-        ->capture_default_str();
+    auto* range = command->add_option("range", options->range, "Revision or range A..B to mine")
+                      ->capture_default_str();
     command->add_flag("--write", options->write,
                       "Store the groups in .mlv.json under \"groups\", replacing earlier "
                       "mined-* groups, for 'git mlv check' to enforce");
@@ -168,7 +171,10 @@ void register_groups(CLI::App& app, CommandContext& context) {
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     add_verbose_flag(*command);
-    command->callback([options, &context] { context.exit_status = run_groups(*options); });
+    command->callback([options, range, &context] {
+        options->given_range = range->results();
+        context.exit_status = run_groups(*options, context);
+    });
 }
 
 } // namespace mlv::cli

@@ -79,6 +79,7 @@ void register_install(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<InstallOptions>();
     auto* command = app.add_subcommand(
         "install", "Install the pre-commit and pre-push hooks that run 'git mlv check'");
+    set_synopsis(*command, "git mlv install [<options>]");
     command->footer("Hooks already in place are renamed to <hook>.mlv-chained and run after "
                     "git-mlv's; 'git mlv uninstall' renames them back.");
     command->add_flag("--force", options->force,

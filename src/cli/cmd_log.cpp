@@ -18,7 +18,8 @@ namespace {
 
 struct LogOptions {
     std::string range = "HEAD";
-    std::string stage; // empty: every stage
+    std::vector<std::string> given_range; // the range as given, empty for the default
+    std::string stage;                    // empty: every stage
     bool json = false;
     bool phases = false;
     bool sessions = false;
@@ -290,7 +291,7 @@ void print_json_output(const std::vector<lifecycle::CommitRecord>& records,
     print_json(out);
 }
 
-void run_log(const LogOptions& options) {
+void run_log(const LogOptions& options, const CommandContext& context) {
     std::optional<lifecycle::Stage> wanted;
     if (!options.stage.empty()) {
         wanted = lifecycle::parse_stage(options.stage);
@@ -310,6 +311,7 @@ void run_log(const LogOptions& options) {
     }
 
     auto repo = open_repository();
+    resolve_arguments(repo, options.given_range, context.after_separator, range_rules("log"));
     if (options.range == "HEAD" && !repo.has_head()) {
         throw FatalError("your current branch does not have any commits yet", exit_code::git_error);
     }
@@ -333,16 +335,17 @@ void run_log(const LogOptions& options) {
 
 } // namespace
 
-void register_log(CLI::App& app, CommandContext&) {
+void register_log(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<LogOptions>();
     auto* command = app.add_subcommand(
         "log", "Show the history with a lifecycle stage and maintenance type per commit");
     command->footer("Stages: initial_import, architecture, training, fine_tuning, tokenizer,\n"
                     "configuration, conversion, evaluation, documentation, maintenance.\n"
                     "docs/lifecycle.md gives the rule and evidence behind each.");
+    set_synopsis(*command, "git mlv log [<options>] [<revision-range>]");
     add_verbose_flag(*command);
-    command->add_option("range", options->range,
-                        "A revision or A..B range to walk, oldest first (default HEAD)");
+    auto* range = command->add_option(
+        "range", options->range, "A revision or A..B range to walk, oldest first (default HEAD)");
     command->add_option("--stage", options->stage,
                         "Show only commits with this primary or secondary stage");
     command->add_flag("--json", options->json,
@@ -354,7 +357,10 @@ void register_log(CLI::App& app, CommandContext&) {
     command->add_option("--session-gap", options->session_gap_minutes,
                         "Minutes between two commits of one author that end a session "
                         "(default 60)");
-    command->callback([options] { run_log(*options); });
+    command->callback([options, range, &context] {
+        options->given_range = range->results();
+        run_log(*options, context);
+    });
 }
 
 } // namespace mlv::cli

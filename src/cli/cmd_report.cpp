@@ -23,6 +23,7 @@ namespace {
 
 struct ReportCommandOptions {
     std::string range = "HEAD";
+    std::vector<std::string> given_range; // the range as given, empty for the default
     std::string output = "mlv-report.html";
 };
 
@@ -55,11 +56,12 @@ Result<void> check_output_directory(const std::string& output) {
     return {};
 }
 
-int run_report(const ReportCommandOptions& options) {
+int run_report(const ReportCommandOptions& options, const CommandContext& context) {
     if (options.output != "-") {
         check_or_die(check_output_directory(options.output));
     }
     git::Repository repo = open_repository();
+    resolve_arguments(repo, options.given_range, context.after_separator, range_rules("report"));
     auto cache = open_cache(repo);
     artifacts::Loader loader(repo, *cache);
     const auto history = value_or_die(lifecycle::classify_history(repo, loader, options.range));
@@ -85,14 +87,19 @@ void register_report(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<ReportCommandOptions>();
     auto* command = app.add_subcommand(
         "report", "Write an HTML report of the repository's lifecycle and co-edit groups");
+    set_synopsis(*command, "git mlv report [<options>] [<revision-range>]");
     command->footer("The report is one HTML file with inline SVG and CSS; it loads nothing "
                     "from the network and needs no scripts. docs/report.md describes it.");
-    command->add_option("range", options->range, "Revision or range A..B to report on")
-        ->capture_default_str();
+    auto* range =
+        command->add_option("range", options->range, "Revision or range A..B to report on")
+            ->capture_default_str();
     command->add_option("-o,--output", options->output, "Output file, or '-' for stdout")
         ->capture_default_str();
     add_verbose_flag(*command);
-    command->callback([options, &context] { context.exit_status = run_report(*options); });
+    command->callback([options, range, &context] {
+        options->given_range = range->results();
+        context.exit_status = run_report(*options, context);
+    });
 }
 
 } // namespace mlv::cli

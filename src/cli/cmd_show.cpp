@@ -117,26 +117,47 @@ void print_inventory(const artifacts::Inventory& inventory, bool color) {
 }
 
 struct ShowOptions {
-    std::vector<std::string> arguments; // [<revision>] [<path>...]
+    std::vector<std::string> arguments; // [<revision>] [<path>...], before any "--"
     bool worktree = false;
     bool staged = false;
     bool json = false;
 };
 
-int run_show(const ShowOptions& options) {
-    auto repo = open_repository();
-    auto cache = open_cache(repo);
+// The paths among `paths` that select no artifact of `snapshot`.
+std::vector<std::string> unmatched_paths(const std::vector<std::string>& paths,
+                                         const artifacts::Snapshot& snapshot) {
+    std::vector<std::string> unmatched;
+    for (const auto& path : paths) {
+        bool matched = false;
+        for (const auto& artifact : snapshot.artifacts) {
+            if (artifacts::path_selected(artifact.path, {path})) {
+                matched = true;
+                break;
+            }
+        }
+        if (!matched) {
+            unmatched.push_back(path);
+        }
+    }
+    return unmatched;
+}
 
+int run_show(const ShowOptions& options, const CommandContext& context) {
+    auto repo = open_repository();
+
+    ArgumentRules rules;
+    rules.command = options.worktree ? "show --worktree"
+                    : options.staged ? "show --staged"
+                                     : "show";
+    rules.max_revisions = options.worktree || options.staged ? 0 : 1;
+    auto split = resolve_arguments(repo, options.arguments, context.after_separator, rules);
+
+    auto cache = open_cache(repo);
     artifacts::InventoryRequest request;
     request.role_patterns = load_role_patterns(repo);
-    request.paths = options.arguments;
-    // Like git: the first argument is a revision when it names a commit and
-    // no file of that name exists; everything else is a path.
-    if (!request.paths.empty() && !options.worktree && !options.staged &&
-        repo.resolve_commit(request.paths.front()) &&
-        !stat_file(repo.workdir() + request.paths.front())) {
-        request.revision = request.paths.front();
-        request.paths.erase(request.paths.begin());
+    request.paths = split.paths;
+    if (!split.revisions.empty()) {
+        request.revision = split.revisions.front();
     }
     request.source = options.worktree ? artifacts::InventorySource::worktree
                      : options.staged ? artifacts::InventorySource::index
@@ -152,7 +173,13 @@ int run_show(const ShowOptions& options) {
     for (const auto& problem : inventory.problems) {
         print_error(problem);
     }
-    return inventory.problems.empty() ? exit_code::ok : exit_code::failure;
+    // Like git add: a path that selects nothing is an error, but the paths
+    // that do select artifacts are still listed.
+    auto unmatched = unmatched_paths(split.paths, inventory.snapshot);
+    for (const auto& path : unmatched) {
+        print_error("pathspec '" + path + "' did not match any artifact");
+    }
+    return inventory.problems.empty() && unmatched.empty() ? exit_code::ok : exit_code::failure;
 }
 
 } // namespace
@@ -161,9 +188,11 @@ void register_show(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<ShowOptions>();
     auto* command = app.add_subcommand(
         "show", "List the model artifacts of a revision with role, size, content id and metadata");
+    set_synopsis(*command, "git mlv show [<options>] [<revision>] [--] [<path>...]");
     command->add_option("revision-and-paths", options->arguments,
-                        "[<revision>] [<path>...]: the commit to inspect (default: HEAD), then "
-                        "files or directories to limit the listing to");
+                        "The commit to inspect (default: HEAD), then files or directories to "
+                        "limit the listing to. Without '--', the first argument is a revision "
+                        "when it names a commit, and every path must exist in the working tree");
     auto* worktree = command->add_flag("--worktree", options->worktree,
                                        "Inspect the working tree instead of a commit");
     auto* staged = command->add_flag("--staged,--cached", options->staged,
@@ -172,9 +201,10 @@ void register_show(CLI::App& app, CommandContext& context) {
     command->add_flag("--json", options->json, "Write one JSON object with an 'artifacts' array");
     add_verbose_flag(*command);
     add_progress_flags(*command);
-    command->footer("Exit status: 0 when every artifact was read, 1 when a file is malformed,\n"
-                    "128 on a Git or I/O error.");
-    command->callback([options, &context] { context.exit_status = run_show(*options); });
+    command->footer("Exit status: 0 when every artifact was read, 1 when a file is malformed or\n"
+                    "a path matches no artifact, 128 on a Git or I/O error or an unknown\n"
+                    "revision, 129 on a usage error.");
+    command->callback([options, &context] { context.exit_status = run_show(*options, context); });
 }
 
 } // namespace mlv::cli

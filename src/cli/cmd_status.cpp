@@ -126,6 +126,7 @@ void register_status(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<StatusOptions>();
     auto* command = app.add_subcommand(
         "status", "Show what changed per artifact in the index and the working tree, in words");
+    set_synopsis(*command, "git mlv status [<options>]");
     command->add_flag("--json", options->json, "Write one JSON object with a 'changes' array");
     add_verbose_flag(*command);
     add_progress_flags(*command);

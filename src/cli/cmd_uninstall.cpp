@@ -79,6 +79,7 @@ void register_uninstall(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<UninstallOptions>();
     auto* command = app.add_subcommand("uninstall",
                                        "Remove git-mlv's hooks and restore the hooks they chained");
+    set_synopsis(*command, "git mlv uninstall [<options>]");
     command->footer("A hook git-mlv did not write is never deleted. A git-mlv hook edited since "
                     "install is moved to <hook>.mlv-saved, and the hook it chained is put back.");
     command->add_flag("--json", options->json, "Print what was done as JSON");

@@ -6,21 +6,31 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace mlv::cli {
 
-// Process-wide results of parsing: the exit status the chosen command set.
+// State shared between run() and the chosen command.
 struct CommandContext {
+    // The exit status the chosen command set.
     int exit_status = 0;
+    // The arguments after the first "--", which run() removes before CLI11
+    // parses, for the commands that take paths; nullopt when there is no "--".
+    std::optional<std::vector<std::string>> after_separator;
 };
 
 using Register = void (*)(CLI::App& app, CommandContext& context);
 
+// Whether run() takes the arguments after "--" out of argv for the command
+// to read from CommandContext::after_separator, or leaves them to CLI11.
+enum class Separator { command, cli11 };
+
 struct CommandEntry {
     const char* name;
     Register register_command;
+    Separator separator;
 };
 
 void register_show(CLI::App& app, CommandContext& context);

@@ -9,9 +9,49 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 namespace mlv::cli {
+namespace {
+
+// CLI11's help formatter with the command's own usage line in place of the
+// generated "Usage: git mlv show [OPTIONS] [arguments...]".
+class SynopsisFormatter : public CLI::Formatter {
+  public:
+    explicit SynopsisFormatter(std::string synopsis) : synopsis_(std::move(synopsis)) {}
+
+    std::string make_usage(const CLI::App*, std::string) const override {
+        return "Usage: " + synopsis_ + "\n";
+    }
+
+    const std::string& synopsis() const { return synopsis_; }
+
+  private:
+    std::string synopsis_;
+};
+
+// "one", "two", or the digits, for "takes at most two revisions".
+std::string count_word(size_t count) {
+    if (count == 1) {
+        return "one";
+    }
+    if (count == 2) {
+        return "two";
+    }
+    return std::to_string(count);
+}
+
+Error ambiguous_argument(const std::string& argument, const std::string& problem,
+                         const ArgumentRules& rules) {
+    std::string revisions = rules.max_revisions == 1 ? "[<revision>]" : "[<revision>...]";
+    return make_error("ambiguous argument '" + argument + "': " + problem +
+                          "\nUse '--' to separate paths from revisions, like this:\n'git mlv " +
+                          rules.command + " " + revisions + " -- [<path>...]'",
+                      exit_code::git_error);
+}
+
+} // namespace
 
 namespace {
 
@@ -68,6 +108,132 @@ std::vector<artifacts::RolePattern> load_role_patterns(const git::Repository& re
         return {};
     }
     return checks::parse_config(*text).config.roles;
+}
+
+void set_synopsis(CLI::App& command, std::string synopsis) {
+    command.formatter(std::make_shared<SynopsisFormatter>(std::move(synopsis)));
+}
+
+std::string synopsis_of(const CLI::App& command) {
+    // A subcommand starts with its parent's formatter, so the parent's
+    // synopsis counts only on the parent itself.
+    auto formatter = std::dynamic_pointer_cast<SynopsisFormatter>(command.get_formatter());
+    const CLI::App* parent = command.get_parent();
+    bool inherited = parent != nullptr && parent->get_formatter() == command.get_formatter();
+    if (formatter != nullptr && !inherited) {
+        return formatter->synopsis();
+    }
+    return "git mlv " + command.get_name() + " [<options>]";
+}
+
+std::vector<std::string> revision_endpoints(const std::string& argument, RangeSyntax ranges) {
+    if (ranges == RangeSyntax::rejected) {
+        return {argument};
+    }
+    if (argument.starts_with("^")) {
+        return {argument.substr(1)};
+    }
+    size_t dots = argument.find("..");
+    if (dots == std::string::npos) {
+        return {argument};
+    }
+    size_t width = argument.compare(dots, 3, "...") == 0 ? 3 : 2;
+    std::string left = argument.substr(0, dots);
+    std::string right = argument.substr(dots + width);
+    return {left.empty() ? "HEAD" : left, right.empty() ? "HEAD" : right};
+}
+
+Result<RevisionsAndPaths>
+split_arguments(const std::vector<std::string>& arguments,
+                const std::optional<std::vector<std::string>>& after_separator,
+                const ArgumentRules& rules,
+                const std::function<bool(const std::string&)>& is_revision,
+                const std::function<bool(const std::string&)>& is_path) {
+    RevisionsAndPaths split;
+    if (after_separator) {
+        for (const auto& argument : arguments) {
+            if (!is_revision(argument)) {
+                return make_error("bad revision '" + argument + "'", exit_code::git_error);
+            }
+        }
+        split.revisions = arguments;
+        split.paths = *after_separator;
+    } else if (rules.max_revisions == 0) {
+        split.paths = arguments;
+    } else {
+        // Like git: revisions come first, and the first argument that is not
+        // a revision starts the paths. Each path must exist, so that a
+        // mistyped revision is not taken for a path that matches nothing.
+        bool in_paths = false;
+        for (const auto& argument : arguments) {
+            bool revision = !in_paths && is_revision(argument);
+            if (revision && rules.paths == PathArguments::accepted && is_path(argument)) {
+                return ambiguous_argument(argument, "both revision and filename", rules);
+            }
+            if (revision) {
+                split.revisions.push_back(argument);
+                continue;
+            }
+            if (rules.paths == PathArguments::rejected) {
+                return make_error("unknown revision '" + argument + "'", exit_code::git_error);
+            }
+            if (!is_path(argument)) {
+                return ambiguous_argument(
+                    argument, "unknown revision or path not in the working tree", rules);
+            }
+            in_paths = true;
+            split.paths.push_back(argument);
+        }
+    }
+
+    if (split.revisions.size() > rules.max_revisions) {
+        std::string limit = rules.max_revisions == 0
+                                ? "takes no revision"
+                                : "takes at most " + count_word(rules.max_revisions) +
+                                      (rules.max_revisions == 1 ? " revision" : " revisions");
+        return make_error("too many revisions: 'git mlv " + rules.command + "' " + limit,
+                          exit_code::usage);
+    }
+    if (!split.paths.empty() && rules.paths == PathArguments::rejected) {
+        return make_error("unexpected path '" + split.paths.front() + "': 'git mlv " +
+                              rules.command + "' takes no paths",
+                          exit_code::usage);
+    }
+    return split;
+}
+
+RevisionsAndPaths resolve_arguments(const git::Repository& repo,
+                                    const std::vector<std::string>& arguments,
+                                    const std::optional<std::vector<std::string>>& after_separator,
+                                    const ArgumentRules& rules) {
+    auto is_revision = [&](const std::string& argument) {
+        for (const auto& endpoint : revision_endpoints(argument, rules.ranges)) {
+            if (endpoint.empty() || !repo.resolve_commit(endpoint)) {
+                return false;
+            }
+        }
+        return true;
+    };
+    // Any kind of file counts, directories and dangling symlinks included,
+    // as for git's own check.
+    auto is_path = [&](const std::string& argument) {
+        if (argument.empty() || repo.is_bare()) {
+            return false;
+        }
+        std::error_code error;
+        auto status = std::filesystem::symlink_status(repo.workdir() + argument, error);
+        return !error && std::filesystem::exists(status);
+    };
+    return value_or_die(split_arguments(arguments, after_separator, rules, is_revision, is_path));
+}
+
+ArgumentRules range_rules(std::string command) {
+    ArgumentRules rules;
+    rules.command = std::move(command);
+    rules.max_revisions = 1;
+    rules.ranges = RangeSyntax::accepted;
+    rules.paths = PathArguments::rejected;
+    return rules;
 }
 
 void add_verbose_flag(CLI::App& command) {

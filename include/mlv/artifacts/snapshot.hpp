@@ -71,4 +71,9 @@ class Loader {
     std::vector<RolePattern> role_patterns_;
 };
 
+// Returns whether `path` is one of `paths` or lies below one of them, as the
+// Loader's `paths` argument selects files: a trailing '/' is ignored, and an
+// empty `paths`, "" or "." select every path.
+bool path_selected(const std::string& path, const std::vector<std::string>& paths);
+
 } // namespace mlv::artifacts
