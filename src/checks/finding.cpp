@@ -70,7 +70,8 @@ const std::vector<RuleInfo>& rule_catalog() {
         {"vocab-size-mismatch", Severity::error,
          "vocab_size, the input embedding rows and the output head rows differ"},
         {"vocab-padding", Severity::info,
-         "The model has more embedding rows than the tokenizer has tokens"},
+         "The model has more embedding rows than the tokenizer has tokens (a warning unless "
+         "the rows are a multiple of 64)"},
         {"special-token-unknown", Severity::error,
          "A named special token is not in the vocabulary or the added tokens"},
         {"special-token-mismatch", Severity::error,
@@ -105,7 +106,7 @@ const std::vector<RuleInfo>& rule_catalog() {
         {"co-edit-stale", Severity::warning,
          "A file whose group changed its contract was left unchanged"},
         {"config-invalid", Severity::warning,
-         ".mlv.json is invalid or has unknown keys, rule ids or values"},
+         ".mlv.json has unknown keys, rule ids or values (an error when it is not valid JSON)"},
     };
     return catalog;
 }

@@ -192,6 +192,14 @@ void check_padding(const ModelDirectory& directory, const std::vector<RowLimit>&
     if (model.rows <= *tokenizer_size) {
         return;
     }
+    // Rows beyond the smallest count do not exist, and vocab-size-mismatch
+    // reports the disagreement, so padding is judged once the counts agree.
+    bool counts_agree = std::all_of(limits.begin(), limits.end(), [&model](const RowLimit& limit) {
+        return limit.rows == model.rows;
+    });
+    if (!counts_agree) {
+        return;
+    }
 
     int64_t extra = model.rows - *tokenizer_size;
     std::string surplus = model.label + " is " + std::to_string(model.rows) + ", " +

@@ -278,6 +278,26 @@ def padded_vocabulary_qwen_size(repo):
     repo.expect("vocab-padding", severity="info")
 
 
+@case
+def no_padding_beside_row_mismatch(repo):
+    # vocab_size 66 with 65 embedding rows: the 66th row does not exist, so
+    # only the mismatch is reported.
+    save_llama(repo.root, vocab_size=66, rows=65, tokenizer_size=65)
+    repo.check()
+    repo.expect("vocab-size-mismatch", text="has 65 rows")
+    repo.expect_none("vocab-padding")
+
+
+@case
+def padding_severity_in_catalog(repo):
+    # --list-rules shows the default severity and the case that raises it.
+    status, out, _ = run_raw(repo, "--list-rules", "--json")
+    assert status == 0
+    rules = {r["id"]: r for r in json.loads(out)["rules"]}
+    assert rules["vocab-padding"]["severity"] == "info", rules["vocab-padding"]
+    assert "warning unless" in rules["vocab-padding"]["summary"], rules["vocab-padding"]
+
+
 # --- embedding and head rows -------------------------------------------------------------------
 
 

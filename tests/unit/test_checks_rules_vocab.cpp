@@ -202,6 +202,17 @@ TEST_CASE("vocab: padding to a multiple of 64 is info") {
     }
 }
 
+TEST_CASE("vocab: no padding beside a row mismatch") {
+    // vocab_size 66 with 65 embedding rows: the 66th row does not exist.
+    SnapshotBuilder state;
+    state.add("config.json", Format::model_config, llama_config(66))
+        .add("tokenizer.json", Format::tokenizer_json, tokenizer_json(65, {}))
+        .add("model.safetensors", Format::safetensors, llama_weights(65, 65));
+    auto findings = check(state.snapshot());
+    CHECK(!with_rule(findings, "vocab-size-mismatch").empty());
+    CHECK(with_rule(findings, "vocab-padding").empty());
+}
+
 TEST_CASE("vocab: odd padding is a warning") {
     SnapshotBuilder state;
     state.add("config.json", Format::model_config, llama_config(32005))

@@ -50,7 +50,7 @@ struct RuleInfo {
 
 // Every rule, in the order docs/checks.md documents them. A rule whose
 // severity depends on the case (vocab-padding, config-invalid) lists the
-// more common one.
+// more common one, and its summary names the case that gets the other.
 const std::vector<RuleInfo>& rule_catalog();
 
 // Returns the catalog entry of `id`, or null when there is no such rule.
