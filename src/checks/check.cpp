@@ -176,22 +176,40 @@ class SnapshotCache {
     std::map<std::string, std::shared_ptr<const Snapshot>> snapshots_;
 };
 
-CheckedState describe_state(const Snapshot& state, std::string commit_id, std::string summary) {
+// `filters` is the `filter` attribute of each path of `state`.
+CheckedState describe_state(const Snapshot& state,
+                            const std::map<std::string, std::string>& filters,
+                            std::string commit_id, std::string summary) {
     CheckedState checked{
         state.kind, std::move(commit_id), std::move(summary), state.artifacts.size(), {}};
     for (const auto& artifact : state.artifacts) {
-        if (artifact.role == artifacts::Role::weights && !artifact.content_present()) {
+        if (artifact.role != artifacts::Role::weights || artifact.content_present()) {
+            continue;
+        }
+        // A pointer outside filter=lfs is committed pointer text, which
+        // lfs-pointer-unfiltered reports: fetching its object would not put
+        // the weights in the repository, so it is not listed as unread.
+        auto filter = filters.find(artifact.path);
+        if (filter != filters.end() && filter->second == "lfs") {
             checked.unread_weights.push_back(artifact.path);
         }
     }
     return checked;
 }
 
-// Runs the rules on one state and returns its findings after
-// configuration, without those turned off.
-Result<std::vector<Finding>> configured_findings(const git::Repository& repo, const Snapshot& state,
-                                                 const Snapshot* parent, const LoadedConfig& config,
-                                                 const CheckRequest& request) {
+// One state that was checked, with its findings after configuration,
+// without those turned off.
+struct StateCheck {
+    CheckedState checked;
+    std::vector<Finding> findings;
+};
+
+// Runs the rules on one state. `commit_id` and `summary` name a commit in
+// the report, and are empty for the index and the working tree.
+Result<StateCheck> check_state(const git::Repository& repo, const Snapshot& state,
+                               const Snapshot* parent, const LoadedConfig& config,
+                               const CheckRequest& request, std::string commit_id,
+                               std::string summary) {
     CheckInput input;
     input.state = &state;
     input.parent = parent;
@@ -203,6 +221,8 @@ Result<std::vector<Finding>> configured_findings(const git::Repository& repo, co
         return filters.error();
     }
     input.filters = std::move(*filters);
+    StateCheck result{
+        describe_state(state, input.filters, std::move(commit_id), std::move(summary)), {}};
 
     auto findings = run_rules(input);
     findings.insert(findings.begin(), config.problems.begin(), config.problems.end());
@@ -210,15 +230,14 @@ Result<std::vector<Finding>> configured_findings(const git::Repository& repo, co
         return a.paths.front() < b.paths.front();
     });
 
-    std::vector<Finding> kept;
     for (auto& finding : findings) {
         finding.severity = effective_severity(config.config, finding);
         if (finding.severity != Severity::off) {
             finding.commit = state.commit_id;
-            kept.push_back(std::move(finding));
+            result.findings.push_back(std::move(finding));
         }
     }
-    return kept;
+    return result;
 }
 
 // The findings a range inherits from the state before it.
@@ -290,13 +309,12 @@ Result<CheckReport> check_working_state(const git::Repository& repo, store::Cach
         parent = std::move(*loaded);
     }
 
-    report.states.push_back(describe_state(*state, "", ""));
-    auto findings =
-        configured_findings(repo, *state, parent ? &*parent : nullptr, *config, request);
-    if (!findings) {
-        return findings.error();
+    auto checked = check_state(repo, *state, parent ? &*parent : nullptr, *config, request, "", "");
+    if (!checked) {
+        return checked.error();
     }
-    add_findings(std::move(*findings), nullptr, report);
+    report.states.push_back(std::move(checked->checked));
+    add_findings(std::move(checked->findings), nullptr, report);
     return report;
 }
 
@@ -507,24 +525,25 @@ Result<CheckReport> run_check(const git::Repository& repo, store::Cache& cache,
             }
             // NOTE: the parent is checked without its own parent, so
             // co-edit-stale, which compares with a parent, is never inherited.
-            auto inherited = configured_findings(repo, *parent, nullptr, *config, request);
+            auto inherited = check_state(repo, *parent, nullptr, *config, request, parent_info->id,
+                                         parent_info->summary);
             if (!inherited) {
                 return inherited.error();
             }
-            drop_known_lfs_objects(known_oids, *inherited);
-            report.baselines.push_back(
-                describe_state(*parent, parent_info->id, parent_info->summary));
-            baseline = Baseline{parent_info->id, std::move(*inherited)};
+            drop_known_lfs_objects(known_oids, inherited->findings);
+            report.baselines.push_back(std::move(inherited->checked));
+            baseline = Baseline{parent_info->id, std::move(inherited->findings)};
         }
 
-        report.states.push_back(describe_state(**state, commit.id, commit.summary));
-        auto findings = configured_findings(repo, **state, parent.get(), *config, request);
-        if (!findings) {
-            return findings.error();
+        auto checked =
+            check_state(repo, **state, parent.get(), *config, request, commit.id, commit.summary);
+        if (!checked) {
+            return checked.error();
         }
-        drop_known_lfs_objects(known_oids, *findings);
-        per_commit.push_back(*findings);
-        add_findings(std::move(*findings), baseline ? &*baseline : nullptr, report);
+        report.states.push_back(std::move(checked->checked));
+        drop_known_lfs_objects(known_oids, checked->findings);
+        per_commit.push_back(checked->findings);
+        add_findings(std::move(checked->findings), baseline ? &*baseline : nullptr, report);
     }
 
     auto range_errors = request.range_errors.value_or(config->config.range_errors);

@@ -49,8 +49,9 @@ struct CheckedState {
     std::string commit_id; // for commits
     std::string summary;   // the commit's subject line
     size_t artifact_count = 0;
-    // Weights files whose LFS object is not present locally, so no rule
-    // read their headers.
+    // Weights files under filter=lfs whose LFS object is not present
+    // locally, so no rule read their headers. A pointer outside
+    // filter=lfs is not listed, because lfs-pointer-unfiltered reports it.
     std::vector<std::string> unread_weights;
 };
 
