@@ -148,8 +148,23 @@ Result<Inventory> build_inventory(const git::Repository& repo, store::Cache& cac
     }
     inventory.snapshot = std::move(*snapshot);
 
+    auto source = request.source == InventorySource::commit  ? git::AttributeSource::commit
+                  : request.source == InventorySource::index ? git::AttributeSource::index
+                                                             : git::AttributeSource::worktree;
     for (const auto& artifact : inventory.snapshot.artifacts) {
-        inventory.summaries.push_back(summarize_in(inventory.snapshot, artifact));
+        Json summary = summarize_in(inventory.snapshot, artifact);
+        // Without filter=lfs, the pointer is the file's content: no object
+        // fetch turns it into the weights.
+        if (artifact.is_lfs()) {
+            auto filter = repo.attribute(artifact.path, "filter", source, inventory.commit_id);
+            if (!filter) {
+                return filter.error();
+            }
+            if (!*filter || **filter != "lfs") {
+                summary["lfs_pointer_unfiltered"] = true;
+            }
+        }
+        inventory.summaries.push_back(std::move(summary));
         if (artifact.description && artifact.description->error) {
             inventory.problems.push_back("cannot read '" + artifact.path +
                                          "': " + *artifact.description->error);

@@ -29,7 +29,10 @@ std::string pad(const std::string& text, size_t width) {
     return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
 }
 
-std::string storage_word(const artifacts::Artifact& artifact) {
+std::string storage_word(const artifacts::Artifact& artifact, const Json& summary) {
+    if (summary.value("lfs_pointer_unfiltered", false)) {
+        return "git (pointer)";
+    }
     switch (artifact.storage) {
     case artifacts::Storage::git:
         return "git";
@@ -83,6 +86,9 @@ void print_inventory(const artifacts::Inventory& inventory, bool color) {
         const auto& artifact = inventory.snapshot.artifacts[i];
         std::string summary = artifacts::summary_line(artifact);
         const Json& enriched = inventory.summaries[i];
+        if (enriched.value("lfs_pointer_unfiltered", false)) {
+            summary = "LFS pointer text, not under filter=lfs";
+        }
         if (artifact.format == artifacts::Format::shard_index && enriched.contains("parameters")) {
             summary +=
                 ", " + artifacts::format_count(enriched["parameters"].get<uint64_t>()) + " params";
@@ -100,7 +106,7 @@ void print_inventory(const artifacts::Inventory& inventory, bool color) {
                                  role_color, color)
                   << "  " << pad(human_size(artifact.size), 10) << "  "
                   << term::paint(artifact.oid.substr(0, 12), term::Color::dim, color) << "  "
-                  << pad(storage_word(artifact), 13) << "  "
+                  << pad(storage_word(artifact, enriched), 13) << "  "
                   << pad(std::string(artifacts::to_string(artifact.format)), 18) << "  " << summary
                   << '\n';
     }

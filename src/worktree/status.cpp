@@ -209,7 +209,17 @@ class StatusBuilder {
             if (!artifact) {
                 return artifact.error();
             }
-            if (artifact->storage == artifacts::Storage::lfs_missing) {
+            if (artifact->storage != artifacts::Storage::lfs_missing) {
+                continue;
+            }
+            // A pointer outside filter=lfs is committed pointer text, which
+            // fetching its object does not replace, so it is not listed for
+            // `git lfs pull`. check reports it as lfs-pointer-unfiltered.
+            auto filter = repo_.attribute(entry.path, "filter", git::AttributeSource::index);
+            if (!filter) {
+                return filter.error();
+            }
+            if (*filter && **filter == "lfs") {
                 report_.lfs_missing.push_back(std::move(*artifact));
             }
         }

@@ -143,4 +143,23 @@ expect_status 0 git mlv show
 grep "model.safetensors" "$work/out" | grep -q "missing" || fail "missing LFS object not shown"
 expect_status 0 git mlv status
 grep -q "LFS objects not present locally" "$work/out" || fail "status does not report the missing LFS object"
+
+# A pointer committed without filter=lfs is pointer text: show labels it so,
+# and status does not list it for `git lfs pull`.
+git init -q "$work/unfiltered"
+cd "$work/unfiltered"
+printf 'version https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize 12345\n' \
+    4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393 >model.safetensors
+git add model.safetensors
+git commit -q -m "Commit a pointer without filter=lfs"
+expect_status 0 git mlv show
+grep "model.safetensors" "$work/out" | grep -q "git (pointer)" || fail "unfiltered pointer not shown as pointer text: $(cat "$work/out")"
+grep -q "missing" "$work/out" && fail "unfiltered pointer shown as a missing LFS object: $(cat "$work/out")"
+git mlv show --json | python3 -c '
+import json, sys
+artifact = json.load(sys.stdin)["artifacts"][0]
+assert artifact["summary"]["lfs_pointer_unfiltered"] is True, artifact
+' || fail "show --json does not mark the unfiltered pointer"
+expect_status 0 git mlv status
+grep -q "git lfs pull" "$work/out" && fail "status lists an unfiltered pointer for git lfs pull: $(cat "$work/out")"
 echo "ok"

@@ -104,6 +104,7 @@ TEST_CASE("status missing LFS object") {
     std::string pointer =
         "version https://git-lfs.github.com/spec/v1\noid sha256:" + std::string(64, 'e') +
         "\nsize 13476839424\n";
+    fixture.write(".gitattributes", "*.safetensors filter=lfs diff=lfs merge=lfs -text\n");
     fixture.write("model.safetensors", pointer);
     fixture.commit_all("pointer");
     auto report = status_of(fixture);
@@ -111,6 +112,20 @@ TEST_CASE("status missing LFS object") {
     REQUIRE(report.lfs_missing.size() == 1);
     CHECK(report.lfs_missing.front().path == "model.safetensors");
     CHECK(report.lfs_missing.front().size == 13476839424ull);
+}
+
+TEST_CASE("status pointer without LFS filter") {
+    // Pointer text outside filter=lfs is the file's content, not an object
+    // to fetch.
+    TempRepository fixture;
+    std::string pointer =
+        "version https://git-lfs.github.com/spec/v1\noid sha256:" + std::string(64, 'e') +
+        "\nsize 13476839424\n";
+    fixture.write("model.safetensors", pointer);
+    fixture.commit_all("pointer");
+    auto report = status_of(fixture);
+    CHECK(report.changes.empty());
+    CHECK(report.lfs_missing.empty());
 }
 
 TEST_CASE("status deleted artifact") {

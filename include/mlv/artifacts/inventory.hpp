@@ -24,7 +24,9 @@ struct Inventory {
     std::string revision;  // as requested
     std::string commit_id; // resolved, for InventorySource::commit
     Snapshot snapshot;
-    std::vector<Json> summaries; // one per snapshot artifact, same order
+    // One per snapshot artifact, same order. An LFS pointer that is not
+    // under filter=lfs has "lfs_pointer_unfiltered": true.
+    std::vector<Json> summaries;
     // One line per malformed artifact: "cannot read 'x': <what is wrong>".
     std::vector<std::string> problems;
     // Totals over the weights: files, bytes, parameters (when known).

@@ -26,7 +26,8 @@ struct ArtifactChange {
 struct StatusReport {
     bool has_head = false;
     std::vector<ArtifactChange> changes; // staged, then unstaged, then untracked; path order within
-    // Index entries that are LFS pointers whose object is not in .git/lfs/objects.
+    // Index entries under filter=lfs that are LFS pointers whose object is
+    // not in .git/lfs/objects.
     std::vector<artifacts::Artifact> lfs_missing;
     // Malformed files met on the way: "cannot read 'x': <what is wrong>".
     std::vector<std::string> problems;
