@@ -37,7 +37,7 @@ DiffRequest parse_request(const git::Repository& repo, const std::vector<std::st
     auto split = resolve_arguments(repo, arguments, after_separator, rules);
 
     DiffRequest request;
-    request.paths = split.paths;
+    request.paths = split.paths_from_top;
     for (const auto& revision : split.revisions) {
         if (revision.starts_with("^")) {
             throw FatalError("invalid revision '" + revision +

@@ -129,23 +129,14 @@ struct ShowOptions {
     bool json = false;
 };
 
-// The paths among `paths` that select no artifact of `snapshot`.
-std::vector<std::string> unmatched_paths(const std::vector<std::string>& paths,
-                                         const artifacts::Snapshot& snapshot) {
-    std::vector<std::string> unmatched;
-    for (const auto& path : paths) {
-        bool matched = false;
-        for (const auto& artifact : snapshot.artifacts) {
-            if (artifacts::path_selected(artifact.path, {path})) {
-                matched = true;
-                break;
-            }
-        }
-        if (!matched) {
-            unmatched.push_back(path);
+// Returns whether `path`, relative to the top, selects an artifact of `snapshot`.
+bool selects_artifact(const std::string& path, const artifacts::Snapshot& snapshot) {
+    for (const auto& artifact : snapshot.artifacts) {
+        if (artifacts::path_selected(artifact.path, {path})) {
+            return true;
         }
     }
-    return unmatched;
+    return false;
 }
 
 int run_show(const ShowOptions& options, const CommandContext& context) {
@@ -161,7 +152,7 @@ int run_show(const ShowOptions& options, const CommandContext& context) {
     auto cache = open_cache(repo);
     artifacts::InventoryRequest request;
     request.role_patterns = load_role_patterns(repo);
-    request.paths = split.paths;
+    request.paths = split.paths_from_top;
     if (!split.revisions.empty()) {
         request.revision = split.revisions.front();
     }
@@ -181,11 +172,14 @@ int run_show(const ShowOptions& options, const CommandContext& context) {
     }
     // Like git add: a path that selects nothing is an error, but the paths
     // that do select artifacts are still listed.
-    auto unmatched = unmatched_paths(split.paths, inventory.snapshot);
-    for (const auto& path : unmatched) {
-        print_error("pathspec '" + path + "' did not match any artifact");
+    bool unmatched = false;
+    for (size_t i = 0; i < split.paths.size(); ++i) {
+        if (!selects_artifact(split.paths_from_top[i], inventory.snapshot)) {
+            print_error("pathspec '" + split.paths[i] + "' did not match any artifact");
+            unmatched = true;
+        }
     }
-    return inventory.problems.empty() && unmatched.empty() ? exit_code::ok : exit_code::failure;
+    return inventory.problems.empty() && !unmatched ? exit_code::ok : exit_code::failure;
 }
 
 } // namespace

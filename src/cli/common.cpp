@@ -76,6 +76,38 @@ void apply_color_config(const git::Repository& repo) {
     }
 }
 
+Error outside_repository(const std::string& argument, const std::string& workdir) {
+    std::string top = workdir;
+    if (top.size() > 1 && top.back() == '/') {
+        top.pop_back();
+    }
+    return make_error("'" + argument + "' is outside the repository at '" + top + "'",
+                      exit_code::git_error);
+}
+
+// The folder of the work tree that the process runs in, relative to the top
+// with a trailing '/'; "" at the top, in a bare repository, or outside the
+// work tree (in the Git directory).
+std::string current_prefix(const git::Repository& repo) {
+    if (repo.is_bare() || repo.workdir().empty()) {
+        return "";
+    }
+    std::error_code error;
+    auto current = std::filesystem::current_path(error);
+    if (error) {
+        return "";
+    }
+    auto top = std::filesystem::weakly_canonical(repo.workdir(), error);
+    if (error) {
+        return "";
+    }
+    std::string relative = current.lexically_relative(top).generic_string();
+    if (relative.empty() || relative == "." || relative.starts_with("..")) {
+        return "";
+    }
+    return relative + "/";
+}
+
 } // namespace
 
 git::Repository open_repository() {
@@ -202,6 +234,47 @@ split_arguments(const std::vector<std::string>& arguments,
     return split;
 }
 
+Result<std::string> path_from_top(const std::string& workdir, const std::string& prefix,
+                                  const std::string& argument) {
+    std::string joined = prefix + argument;
+    if (argument.starts_with("/")) {
+        // workdir ends with '/', so "/repo" and "/repo/x" match, "/repository" does not.
+        std::string with_slash = argument.ends_with("/") ? argument : argument + "/";
+        if (workdir.empty() || !with_slash.starts_with(workdir)) {
+            return outside_repository(argument, workdir);
+        }
+        joined = argument.substr(std::min(workdir.size(), argument.size()));
+    }
+
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (start <= joined.size()) {
+        size_t end = joined.find('/', start);
+        if (end == std::string::npos) {
+            end = joined.size();
+        }
+        std::string part = joined.substr(start, end - start);
+        if (part == "..") {
+            if (parts.empty()) {
+                return outside_repository(argument, workdir);
+            }
+            parts.pop_back();
+        } else if (!part.empty() && part != ".") {
+            parts.push_back(part);
+        }
+        start = end + 1;
+    }
+
+    if (parts.empty()) {
+        return std::string(".");
+    }
+    std::string path = parts.front();
+    for (size_t i = 1; i < parts.size(); ++i) {
+        path += "/" + parts[i];
+    }
+    return path;
+}
+
 RevisionsAndPaths resolve_arguments(const git::Repository& repo,
                                     const std::vector<std::string>& arguments,
                                     const std::optional<std::vector<std::string>>& after_separator,
@@ -216,15 +289,26 @@ RevisionsAndPaths resolve_arguments(const git::Repository& repo,
     };
     // Any kind of file counts, directories and dangling symlinks included,
     // as for git's own check.
+    const std::string prefix = current_prefix(repo);
     auto is_path = [&](const std::string& argument) {
         if (argument.empty() || repo.is_bare()) {
             return false;
         }
+        auto path = path_from_top(repo.workdir(), prefix, argument);
+        if (!path) {
+            return false;
+        }
         std::error_code error;
-        auto status = std::filesystem::symlink_status(repo.workdir() + argument, error);
+        auto status = std::filesystem::symlink_status(repo.workdir() + *path, error);
         return !error && std::filesystem::exists(status);
     };
-    return value_or_die(split_arguments(arguments, after_separator, rules, is_revision, is_path));
+
+    auto split =
+        value_or_die(split_arguments(arguments, after_separator, rules, is_revision, is_path));
+    for (const auto& path : split.paths) {
+        split.paths_from_top.push_back(value_or_die(path_from_top(repo.workdir(), prefix, path)));
+    }
+    return split;
 }
 
 ArgumentRules range_rules(std::string command) {

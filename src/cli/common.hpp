@@ -58,6 +58,9 @@ struct ArgumentRules {
 struct RevisionsAndPaths {
     std::vector<std::string> revisions; // as given, in order
     std::vector<std::string> paths;     // as given, in order
+    // `paths` relative to the top of the work tree, "." for the top itself;
+    // filled by resolve_arguments() only.
+    std::vector<std::string> paths_from_top;
 };
 
 // Lists the commits that `argument` names the ends of: {"A", "B"} for "A..B"
@@ -85,10 +88,20 @@ split_arguments(const std::vector<std::string>& arguments,
                 const std::function<bool(const std::string&)>& is_revision,
                 const std::function<bool(const std::string&)>& is_path);
 
+// Returns `argument`, a path given in the folder `prefix` of the work tree,
+// as a path relative to the top. `prefix` is relative to the top with a
+// trailing '/', or "" for the top. For example "../config.json" in "eval/"
+// gives "config.json", and the top itself gives ".". An absolute `argument`
+// must lie in `workdir`. Fails with code 128 when the path leads outside the
+// work tree.
+Result<std::string> path_from_top(const std::string& workdir, const std::string& prefix,
+                                  const std::string& argument);
+
 // Runs split_arguments() with revisions looked up in `repo`, where every end
 // of a range must name a commit, and paths looked up in its work tree,
-// relative to its top. Throws FatalError when the arguments are invalid. In a
-// bare repository no argument is a path unless it comes after "--".
+// relative to the current directory as git reads them. Throws FatalError when
+// the arguments are invalid. In a bare repository no argument is a path
+// unless it comes after "--", and paths are relative to the top.
 RevisionsAndPaths resolve_arguments(const git::Repository& repo,
                                     const std::vector<std::string>& arguments,
                                     const std::optional<std::vector<std::string>>& after_separator,

@@ -117,6 +117,22 @@ expect_status 128 git mlv show nosuchrev --
 expect_err_lines 1
 expect_err_line 1 "fatal: bad revision 'nosuchrev'"
 
+# In a folder, paths are relative to it, as in git; messages name them as given.
+cd eval
+expect_status 0 git mlv show results.json
+grep -q "^eval/results.json" "$work/out" || fail "show results.json in eval/: $(cat "$work/out")"
+expect_status 0 git mlv show HEAD~1 -- ../config.json
+grep -q "^config.json" "$work/out" || fail "show HEAD~1 -- ../config.json: $(cat "$work/out")"
+expect_status 0 git mlv show .
+[ "$(grep -c '^[a-z]' "$work/out")" -eq 1 ] || fail "show . in eval/: $(cat "$work/out")"
+expect_status 1 git mlv show -- nosuch
+expect_err_line 1 "error: pathspec 'nosuch' did not match any artifact"
+expect_status 128 git mlv show -- ../../outside
+expect_err_line 1 "fatal: '../../outside' is outside the repository at '$work/repo'"
+expect_status 0 git mlv diff HEAD~5 -- ../config.json
+grep -q "^M config.json" "$work/out" || fail "diff HEAD~5 -- ../config.json: $(cat "$work/out")"
+cd ..
+
 # --worktree and --staged take paths only, matched against that source.
 echo '{}' > untracked.json
 expect_status 0 git mlv show --worktree untracked.json

@@ -5,6 +5,7 @@
 #include <set>
 
 using mlv::cli::ArgumentRules;
+using mlv::cli::path_from_top;
 using mlv::cli::PathArguments;
 using mlv::cli::RangeSyntax;
 using mlv::cli::revision_endpoints;
@@ -202,4 +203,32 @@ TEST_CASE("split_arguments no arguments") {
     REQUIRE(result);
     CHECK(result->revisions.empty());
     CHECK(result->paths.empty());
+}
+
+TEST_CASE("path_from_top known answers") {
+    const std::string top = "/work/repo/";
+    CHECK(path_from_top(top, "", "config.json").value() == "config.json");
+    CHECK(path_from_top(top, "eval/", "results.json").value() == "eval/results.json");
+    CHECK(path_from_top(top, "eval/", "../config.json").value() == "config.json");
+    CHECK(path_from_top(top, "eval/", "./a//b/").value() == "eval/a/b");
+    CHECK(path_from_top(top, "eval/", ".").value() == "eval");
+    CHECK(path_from_top(top, "eval/", "..").value() == ".");
+    CHECK(path_from_top(top, "", ".").value() == ".");
+    CHECK(path_from_top(top, "eval/", "/work/repo/config.json").value() == "config.json");
+    CHECK(path_from_top(top, "eval/", "/work/repo").value() == ".");
+}
+
+TEST_CASE("path_from_top outside the work tree") {
+    const std::string top = "/work/repo/";
+    auto parent = path_from_top(top, "eval/", "../../x");
+    REQUIRE(!parent);
+    CHECK(parent.error().code == 128);
+    CHECK(parent.error().message == "'../../x' is outside the repository at '/work/repo'");
+
+    auto absolute = path_from_top(top, "", "/work/repository/x");
+    REQUIRE(!absolute);
+    CHECK(absolute.error().message ==
+          "'/work/repository/x' is outside the repository at '/work/repo'");
+
+    CHECK(!path_from_top("", "", "/work/repo/x"));
 }
