@@ -1,5 +1,6 @@
 #include "mlv/util/json.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -22,17 +23,113 @@ std::pair<size_t, size_t> line_and_column(std::string_view text, size_t offset) 
 
 namespace {
 
-// nlohmann's messages look like "[json.exception.parse_error.101] parse error
-// at line 3, column 5: syntax error while parsing object - unexpected ...".
-// Keep only the reason after the position.
-std::string reason_of(const nlohmann::json::parse_error& error) {
+// Returns the name of a token as nlohmann 3.11 writes it ("string literal",
+// "'['", "'[', '{', or a literal") in everyday JSON terms.
+std::string plain_token(std::string_view name) {
+    if (name == "string literal") {
+        return "string";
+    }
+    if (name == "number literal") {
+        return "number";
+    }
+    if (name == "true literal" || name == "false literal" || name == "null literal") {
+        return "'" + std::string(name.substr(0, name.find(' '))) + "'";
+    }
+    if (name == "'[', '{', or a literal") {
+        return "a value";
+    }
+    return std::string(name);
+}
+
+// Returns the character at `offset` quoted for a message: 'P', or
+// "byte 0xC3" for bytes that are not printable ASCII.
+std::string quoted_char(std::string_view text, size_t offset) {
+    if (offset >= text.size()) {
+        return "end of input";
+    }
+    auto byte = static_cast<unsigned char>(text[offset]);
+    if (byte >= 0x20 && byte < 0x7f) {
+        return std::string("'") + static_cast<char>(byte) + "'";
+    }
+    static const char digits[] = "0123456789ABCDEF";
+    return std::string("byte 0x") + digits[byte >> 4] + digits[byte & 0xf];
+}
+
+// Returns whether the last non-space character before `offset` is a comma.
+bool follows_comma(std::string_view text, size_t offset) {
+    size_t i = std::min(offset, text.size());
+    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n' ||
+                     text[i - 1] == '\r')) {
+        --i;
+    }
+    return i > 0 && text[i - 1] == ',';
+}
+
+// Rewords a parse error of nlohmann 3.11 as a plain reason. Its messages
+// read "[json.exception.parse_error.101] parse error at line 3, column 5:
+// syntax error while parsing value - invalid literal; last read: 'P'", where
+// the part after " - " is either a lexer error with the token read so far or
+// "unexpected <token>; expected <token>". `offset` is the byte of the
+// offending character. Unknown shapes keep nlohmann's reason.
+std::string reason_of(const nlohmann::json::parse_error& error, std::string_view text,
+                      size_t offset) {
     std::string what = error.what();
     auto colon = what.find(": ", what.find("parse error"));
     std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
     while (!reason.empty() && (reason.back() == '.' || reason.back() == '\n')) {
         reason.pop_back();
     }
-    return reason;
+
+    constexpr std::string_view syntax = "syntax error ";
+    auto dash = reason.find(" - ");
+    if (!reason.starts_with(syntax) || dash == std::string::npos) {
+        return reason;
+    }
+    std::string context =
+        reason.substr(syntax.size(), dash - syntax.size()); // "while parsing object"
+    std::string detail = reason.substr(dash + 3);
+
+    auto last_read = detail.find("; last read: ");
+    if (last_read != std::string::npos) {
+        std::string lexer_error = detail.substr(0, last_read);
+        if (lexer_error == "invalid literal") {
+            return "unexpected " + quoted_char(text, offset);
+        }
+        if (lexer_error == "invalid string: missing closing quote") {
+            return "unterminated string";
+        }
+        // Other lexer errors are already plain ("invalid number; expected
+        // digit after '-'"); only the separator changes.
+        for (size_t semicolon; (semicolon = lexer_error.find("; ")) != std::string::npos;) {
+            lexer_error.replace(semicolon, 2, ", ");
+        }
+        return lexer_error;
+    }
+
+    constexpr std::string_view unexpected = "unexpected ";
+    if (!detail.starts_with(unexpected)) {
+        return reason;
+    }
+    auto expected_at = detail.find("; expected ");
+    std::string found = detail.substr(unexpected.size(), expected_at == std::string::npos
+                                                             ? std::string::npos
+                                                             : expected_at - unexpected.size());
+    if ((found == "'}'" || found == "']'") && follows_comma(text, offset)) {
+        return "trailing comma";
+    }
+    std::string out = "unexpected " + plain_token(found);
+    if (expected_at != std::string::npos) {
+        std::string expected = detail.substr(expected_at + 11);
+        // After a member or an element the parser takes a comma as well as
+        // the closing bracket it names.
+        if ((expected == "'}'" && context == "while parsing object") ||
+            (expected == "']'" && context == "while parsing array")) {
+            out += ", expected ',' or " + expected;
+        } else {
+            out += ", expected " + plain_token(expected);
+        }
+    }
+    return out;
 }
 
 // Drops the "[json.exception.out_of_range.406] " prefix of nlohmann's
@@ -58,7 +155,7 @@ Result<Json> parse_json(std::string_view text, JsonComments comments) {
         size_t offset = error.byte > 0 ? error.byte - 1 : 0;
         auto [line, column] = line_and_column(text, offset);
         return make_error("invalid JSON at line " + std::to_string(line) + ", column " +
-                          std::to_string(column) + ": " + reason_of(error));
+                          std::to_string(column) + ": " + reason_of(error, text, offset));
     } catch (const nlohmann::json::exception& error) {
         // A number too large for a double ("1e400") raises out_of_range,
         // which carries no position.

@@ -45,6 +45,39 @@ TEST_CASE("json error gives line and column") {
     CHECK(error_of("{\n  \"a\": 1,\n}").rfind("invalid JSON at line 3, column 1: ", 0) == 0);
 }
 
+TEST_CASE("json error reasons are plain") {
+    CHECK(error_of("{\n  \"a\": 1,\n  \"b\": Python\n}") ==
+          "invalid JSON at line 3, column 8: unexpected 'P'");
+    CHECK(error_of("{\"a\": tru}") == "invalid JSON at line 1, column 10: unexpected '}'");
+    CHECK(error_of("{\"a\": 1,\n}") == "invalid JSON at line 2, column 1: trailing comma");
+    CHECK(error_of("[1, 2, ]") == "invalid JSON at line 1, column 8: trailing comma");
+    CHECK(error_of("{\"a\": [1, 2") ==
+          "invalid JSON at line 1, column 12: unexpected end of input, expected ',' or ']'");
+    CHECK(error_of("") == "invalid JSON at line 1, column 1: unexpected end of input, "
+                          "expected a value");
+    CHECK(error_of("{\"a\" 1}") ==
+          "invalid JSON at line 1, column 6: unexpected number, expected ':'");
+    CHECK(error_of("{\"a\": 1 \"b\": 2}") ==
+          "invalid JSON at line 1, column 11: unexpected string, expected ',' or '}'");
+    CHECK(error_of("{\"a\": \"open") == "invalid JSON at line 1, column 12: unterminated string");
+    CHECK(error_of("{\"a\": -x}") ==
+          "invalid JSON at line 1, column 8: invalid number, expected digit after '-'");
+    CHECK(error_of("{\"a\": \x01}") == "invalid JSON at line 1, column 7: unexpected byte 0x01");
+    CHECK(error_of("{} true") == "invalid JSON at line 1, column 7: unexpected 'true', "
+                                 "expected end of input");
+}
+
+TEST_CASE("json error keeps no nlohmann wording") {
+    for (std::string_view text : {"{\"a\": P}", "[1,]", "{", "{\"a\" 1}", "\"x", "[1 2]"}) {
+        CAPTURE(text);
+        std::string message = error_of(text);
+        CHECK(message.find("syntax error") == std::string::npos);
+        CHECK(message.find("last read") == std::string::npos);
+        CHECK(message.find("literal") == std::string::npos);
+        CHECK(message.find(';') == std::string::npos);
+    }
+}
+
 TEST_CASE("json number beyond double range") {
     // nlohmann raises out_of_range, not parse_error, for such numbers.
     CHECK(error_of("{\"x\": 1e400}") == "invalid JSON: number overflow parsing '1e400'");

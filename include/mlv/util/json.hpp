@@ -21,8 +21,9 @@ using Json = nlohmann::json;
 
 enum class JsonComments { reject, allow };
 
-// Parses `text`. On failure the message gives the line and column and the
-// reason, for example "invalid JSON at line 12, column 5: expected '}'".
+// Parses `text`. On failure the message gives the line and column and a
+// plain reason: "invalid JSON at line 3, column 5: unexpected 'P'",
+// "... unexpected end of input, expected ',' or '}'", "... trailing comma".
 Result<Json> parse_json(std::string_view text, JsonComments comments = JsonComments::reject);
 
 // Returns the 1-based line and column of byte `offset` in `text`.
