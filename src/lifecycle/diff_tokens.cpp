@@ -12,6 +12,10 @@ using artifacts::Artifact;
 
 namespace {
 
+// The key view_of gives the special flag of an added token; its value is
+// true when set and absent otherwise.
+constexpr std::string_view special_flag_prefix = "special:";
+
 // Everything a tokenizer file states about tokens, in one shape for all
 // formats.
 struct TokenView {
@@ -60,7 +64,7 @@ TokenView view_of(const Artifact& artifact) {
         for (const auto& token : tokenizer->added_tokens) {
             view.tokens.emplace_back(token.content, token.id);
             if (token.special) {
-                view.special["special:" + token.content] = true;
+                view.special[std::string(special_flag_prefix) + token.content] = true;
             }
         }
         view.merges = tokenizer->merge_count;
@@ -267,6 +271,20 @@ void summarize_flags(const std::vector<TokenFlagChange>& changes,
     }
 }
 
+// One summary line for a special token change: `special eos_token: "</s>"
+// -> "<|eot_id|>"` for named tokens and ids, `token "<pad>" now marked
+// special` for the flag of an added token.
+std::string special_change_line(const KeyChange& change) {
+    if (!change.key.starts_with(special_flag_prefix)) {
+        return "special " + change.key + ": " + short_value(change.before) + " -> " +
+               short_value(change.after);
+    }
+    std::string token = change.key.substr(special_flag_prefix.size());
+    std::string quoted = Json(token).dump(-1, ' ', false, Json::error_handler_t::replace);
+    bool now_special = change.after && *change.after == true;
+    return "token " + quoted + (now_special ? " now marked special" : " no longer marked special");
+}
+
 std::string format_number(double value) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%g", value);
@@ -346,8 +364,7 @@ void summarize_tokens(FileDiff& diff) {
                                    " more special token changes");
             break;
         }
-        diff.summary.push_back("special " + change.key + ": " + short_value(change.before) +
-                               " -> " + short_value(change.after));
+        diff.summary.push_back(special_change_line(change));
     }
     if (tokens.old_merges) {
         diff.summary.push_back("merges " + std::to_string(*tokens.old_merges) + " -> " +

@@ -48,6 +48,12 @@ TEST_CASE("tokenizer json tokens") {
     CHECK(*tokens.new_merges == 12);
     CHECK(has_line(diff, "tokens: 2 added, 1 removed, 1 renumbered (4 -> 5)"));
     CHECK(has_line(diff, "merges 10 -> 12"));
+    CHECK(has_line(diff, "token \"<pad>\" now marked special"));
+    CHECK(has_line(diff, "token \"<s>\" no longer marked special"));
+    for (const auto& line : diff.summary) {
+        CHECK(line.find("special:") == std::string::npos);
+        CHECK(line.find("(absent)") == std::string::npos);
+    }
 }
 
 TEST_CASE("tokenizer config specials and template") {
