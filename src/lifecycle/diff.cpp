@@ -58,6 +58,26 @@ std::string_view to_string(ValueCheck check) {
     return "not_applicable";
 }
 
+std::string_view to_string(ValueGap gap) {
+    switch (gap) {
+    case ValueGap::none:
+        return "none";
+    case ValueGap::headers_only:
+        return "headers_only";
+    case ValueGap::old_object_missing:
+        return "old_object_missing";
+    case ValueGap::new_object_missing:
+        return "new_object_missing";
+    case ValueGap::objects_missing:
+        return "objects_missing";
+    case ValueGap::unreadable:
+        return "unreadable";
+    case ValueGap::format_not_compared:
+        return "format_not_compared";
+    }
+    return "none";
+}
+
 bool TokenDiff::empty() const {
     return added.empty() && removed.empty() && renumbered.empty() && special_tokens.empty() &&
            token_flags.empty() && pipeline.empty() && !old_merges && chat_templates_changed.empty();
@@ -199,7 +219,8 @@ void fill_basics(const FileChange& change, FileDiff& diff) {
         diff.old_oid = change.before->oid;
         diff.old_size = change.before->size;
         if (change.before->description && change.before->description->error) {
-            diff.errors.push_back("before: " + *change.before->description->error);
+            diff.errors.push_back("cannot read the old version: " +
+                                  *change.before->description->error);
         }
     }
     if (change.after) {
@@ -207,7 +228,8 @@ void fill_basics(const FileChange& change, FileDiff& diff) {
         diff.new_oid = change.after->oid;
         diff.new_size = change.after->size;
         if (change.after->description && change.after->description->error) {
-            diff.errors.push_back("after: " + *change.after->description->error);
+            diff.errors.push_back("cannot read the new version: " +
+                                  *change.after->description->error);
         }
     }
     diff.content_changed =
@@ -260,14 +282,14 @@ FileDiff diff_file(const FileChange& change, const DiffOptions& options,
     }
     detail::diff_keys(change, options, diff);
 
+    // A version that cannot be read is the first thing to fix, and the
+    // other lines are incomplete because of it, so its errors lead.
+    diff.summary.insert(diff.summary.end(), diff.errors.begin(), diff.errors.end());
     detail::summarize_weights(diff);
     detail::summarize_shards(diff);
     detail::summarize_tokens(diff);
     detail::summarize_trainer(diff);
     detail::summarize_keys(diff);
-    for (const auto& error : diff.errors) {
-        diff.summary.push_back("unreadable " + error);
-    }
     if (diff.summary.empty()) {
         diff.summary.push_back("content changed (" + format_bytes(diff.old_size) + " -> " +
                                format_bytes(diff.new_size) + ")");
@@ -428,6 +450,8 @@ Json to_json(const FileDiff& diff) {
     }
     out["tensors"] = tensors;
     out["values"] = to_string(diff.values);
+    out["value_gap"] = to_string(diff.value_gap);
+    out["tensors_kept"] = diff.tensors_kept;
     out["tensors_compared"] = diff.tensors_compared;
     out["old_parameters"] = optional_json(diff.old_parameters);
     out["new_parameters"] = optional_json(diff.new_parameters);

@@ -85,21 +85,55 @@ struct KeptTensor {
     const TensorInfo* after;
 };
 
+// Returns why the values of a changed file cannot be compared when either
+// version has no tensor list: an absent LFS object, a reader error, or a
+// format whose tensors nothing lists.
+ValueGap missing_tensors_gap(const Artifact& before, const Artifact& after) {
+    bool old_missing = !before.content_present();
+    bool new_missing = !after.content_present();
+    if (old_missing && new_missing) {
+        return ValueGap::objects_missing;
+    }
+    if (old_missing) {
+        return ValueGap::old_object_missing;
+    }
+    if (new_missing) {
+        return ValueGap::new_object_missing;
+    }
+    for (const Artifact* artifact : {&before, &after}) {
+        if (artifact->description && artifact->description->error) {
+            return ValueGap::unreadable;
+        }
+    }
+    return ValueGap::format_not_compared;
+}
+
 // Compares the bytes of tensors that kept name, dtype and shape. Returns
-// false when either content cannot be opened or read.
-bool compare_values(const Artifact& before, const Artifact& after,
-                    const std::vector<KeptTensor>& kept, const DiffOptions& options,
-                    FileDiff& diff) {
+// ValueGap::none when every kept tensor was compared, else why not; read
+// errors are added to `diff.errors`.
+ValueGap compare_values(const Artifact& before, const Artifact& after,
+                        const std::vector<KeptTensor>& kept, const DiffOptions& options,
+                        FileDiff& diff) {
     auto before_offset = data_section_offset(before);
     auto after_offset = data_section_offset(after);
-    if (!options.open_content || !before_offset || !after_offset || !before.content_present() ||
-        !after.content_present()) {
-        return false;
+    if (!before_offset || !after_offset) {
+        return ValueGap::format_not_compared;
+    }
+    if (!options.open_content) {
+        return ValueGap::headers_only;
+    }
+    if (!before.content_present() || !after.content_present()) {
+        return missing_tensors_gap(before, after);
     }
     auto source_a = options.open_content(before);
+    if (!source_a) {
+        diff.errors.push_back("cannot read the old version: " + source_a.error().message);
+        return ValueGap::unreadable;
+    }
     auto source_b = options.open_content(after);
-    if (!source_a || !source_b) {
-        return false;
+    if (!source_b) {
+        diff.errors.push_back("cannot read the new version: " + source_b.error().message);
+        return ValueGap::unreadable;
     }
 
     std::vector<std::byte> buffer_a(compare_chunk_size);
@@ -108,7 +142,14 @@ bool compare_values(const Artifact& before, const Artifact& after,
     for (const auto& tensor : kept) {
         uint64_t length = tensor.before->data_end - tensor.before->data_begin;
         if (tensor.after->data_end - tensor.after->data_begin != length) {
-            return false; // headers were validated, so this means a reader bug
+            // Equal dtypes and shapes give equal lengths in a validated
+            // header, so this is a reader bug.
+            diff.errors.push_back(
+                "cannot compare tensor '" + tensor.before->name + "': " + std::to_string(length) +
+                " bytes in the old version, " +
+                std::to_string(tensor.after->data_end - tensor.after->data_begin) +
+                " in the new one with the same dtype and shape");
+            return ValueGap::unreadable;
         }
         auto equal =
             ranges_equal(**source_a, *before_offset + tensor.before->data_begin, **source_b,
@@ -116,7 +157,7 @@ bool compare_values(const Artifact& before, const Artifact& after,
         if (!equal) {
             diff.errors.push_back("cannot compare tensor '" + tensor.before->name +
                                   "': " + equal.error().message);
-            return false;
+            return ValueGap::unreadable;
         }
         if (!*equal) {
             changed.push_back(TensorChange{TensorChange::Kind::values_changed, tensor.after->name,
@@ -126,7 +167,7 @@ bool compare_values(const Artifact& before, const Artifact& after,
     }
     diff.tensors.insert(diff.tensors.end(), changed.begin(), changed.end());
     diff.tensors_compared = kept.size();
-    return true;
+    return ValueGap::none;
 }
 
 // Fills added, removed, reshaped and retyped tensors; returns the kept ones.
@@ -201,18 +242,47 @@ void diff_weights(const FileChange& change, const DiffOptions& options, const Tr
     const auto* after_tensors = tensors_of(*change.after);
     if (!before_tensors || !after_tensors) {
         diff.values = ValueCheck::content_changed;
+        diff.value_gap = missing_tensors_gap(*change.before, *change.after);
         return;
     }
     auto kept = diff_tensor_sets(*before_tensors, *after_tensors, diff);
+    diff.tensors_kept = kept.size();
     if (kept.empty()) {
         return;
     }
-    if (compare_values(*change.before, *change.after, kept, options, diff)) {
-        diff.values = ValueCheck::compared;
-    } else {
-        diff.values = ValueCheck::content_changed;
-    }
+    diff.value_gap = compare_values(*change.before, *change.after, kept, options, diff);
+    diff.values =
+        diff.value_gap == ValueGap::none ? ValueCheck::compared : ValueCheck::content_changed;
 }
+
+namespace {
+
+// The end of the "content changed" line: why the values were not compared.
+// An unreadable version adds nothing because its error lines come first.
+std::string value_gap_text(const FileDiff& diff) {
+    switch (diff.value_gap) {
+    case ValueGap::none:
+    case ValueGap::unreadable:
+        return "";
+    case ValueGap::headers_only:
+        return "; " + std::to_string(diff.tensors_kept) +
+               " tensors kept name, shape and dtype, values not compared";
+    case ValueGap::old_object_missing:
+        return "; tensors not compared, the LFS object of the old version is not present locally";
+    case ValueGap::new_object_missing:
+        return "; tensors not compared, the LFS object of the new version is not present locally";
+    case ValueGap::objects_missing:
+        return "; tensors not compared, the LFS objects of both versions are not present locally";
+    case ValueGap::format_not_compared: {
+        auto format = diff.new_format ? *diff.new_format : Format::binary;
+        return "; tensor values of " + std::string(artifacts::to_string(format)) +
+               " files are not compared";
+    }
+    }
+    return "";
+}
+
+} // namespace
 
 void summarize_weights(FileDiff& diff) {
     if (diff.kind == git::ChangeKind::added || diff.kind == git::ChangeKind::deleted) {
@@ -278,8 +348,7 @@ void summarize_weights(FileDiff& diff) {
         if (diff.old_size != diff.new_size) {
             line += ", " + format_bytes(diff.old_size) + " -> " + format_bytes(diff.new_size);
         }
-        line += "); tensor detail needs the LFS objects";
-        diff.summary.push_back(line);
+        diff.summary.push_back(line + ")" + value_gap_text(diff));
     }
     if (diff.old_parameters && diff.new_parameters &&
         *diff.old_parameters != *diff.new_parameters) {

@@ -279,10 +279,27 @@ write_weights model.safetensors 12 4
 commit "Upload new values"
 "$GIT_MLV" diff HEAD~1 HEAD >"$work/diff"
 expect_line "$work/diff" "values_changed embed"
+# log reads tensor headers but not tensor data, and its line states that.
+"$GIT_MLV" log HEAD~1..HEAD >"$work/log"
+expect_line "$work/log" "2 tensors kept name, shape and dtype, values not compared"
+if grep -q "LFS" "$work/log"; then
+    cat "$work/log" >&2
+    fail "log blames LFS objects that are present"
+fi
+# A truncated working-tree file is reported as unreadable, not as missing.
+cp model.safetensors "$work/model.safetensors"
+head -c 100 "$work/model.safetensors" >model.safetensors
+"$GIT_MLV" diff >"$work/diff" 2>/dev/null || true
+expect_line "$work/diff" "cannot read the new version: "
+if grep -q "LFS" "$work/diff"; then
+    cat "$work/diff" >&2
+    fail "diff blames LFS objects for a truncated file"
+fi
+cp "$work/model.safetensors" model.safetensors
 rm -rf .git/lfs/objects
 "$GIT_MLV" diff HEAD~1 HEAD >"$work/diff"
-expect_line "$work/diff" "tensor detail needs the LFS objects"
-pass "diff compares tensors with LFS objects and says when they are missing"
+expect_line "$work/diff" "tensors not compared, the LFS objects of both versions are not present locally"
+pass "diff compares tensors with LFS objects and says why it cannot"
 
 # Tokenizer files: log and diff show the same key-level changes.
 tokenizer_repo=$work/tokenizer-model

@@ -74,15 +74,21 @@ TEST_CASE("tensor values compared from content") {
     CHECK(has_line(diff, "tensors: 1 with changed values (3 compared)"));
 }
 
-TEST_CASE("tensor values without content") {
-    auto header = test::make_header({{"a", {2}}});
+TEST_CASE("tensor values without content reader") {
+    auto header = test::make_header({{"a", {2}}, {"b", {3}}});
     auto before =
         make_artifact("model.safetensors", Role::weights, Format::safetensors, "x1", header);
     auto after =
         make_artifact("model.safetensors", Role::weights, Format::safetensors, "x2", header);
     auto diff = diff_file(test::modified(before, after));
     CHECK(diff.values == ValueCheck::content_changed);
+    CHECK(diff.value_gap == ValueGap::headers_only);
     CHECK(diff.tensors.empty());
+    CHECK(diff.tensors_kept == 2);
+    std::string expected = "content changed (oid " + before.oid.substr(0, 7) + " -> " +
+                           after.oid.substr(0, 7) +
+                           "); 2 tensors kept name, shape and dtype, values not compared";
+    CHECK(diff.headline() == expected);
 }
 
 TEST_CASE("lfs pointer weights changed") {
@@ -90,9 +96,87 @@ TEST_CASE("lfs pointer weights changed") {
     auto after = test::make_lfs_weights("model-00001-of-00002.safetensors", "s2");
     auto diff = diff_file(test::modified(before, after));
     CHECK(diff.values == ValueCheck::content_changed);
-    std::string expected = "content changed (oid " + before.oid.substr(0, 7) + " -> " +
-                           after.oid.substr(0, 7) + "); tensor detail needs the LFS objects";
+    CHECK(diff.value_gap == ValueGap::objects_missing);
+    std::string expected =
+        "content changed (oid " + before.oid.substr(0, 7) + " -> " + after.oid.substr(0, 7) +
+        "); tensors not compared, the LFS objects of both versions are not present locally";
     CHECK(diff.headline() == expected);
+}
+
+TEST_CASE("lfs object of one version missing") {
+    auto header = test::make_header({{"a", {2}}});
+    auto present =
+        make_artifact("model.safetensors", Role::weights, Format::safetensors, "p1", header);
+    present.storage = artifacts::Storage::lfs;
+    auto missing = test::make_lfs_weights("model.safetensors", "m1", present.size);
+
+    auto old_missing = diff_file(test::modified(missing, present));
+    CHECK(old_missing.value_gap == ValueGap::old_object_missing);
+    CHECK(old_missing.headline().ends_with(
+        "; tensors not compared, the LFS object of the old version is not present locally"));
+
+    auto new_missing = diff_file(test::modified(present, missing));
+    CHECK(new_missing.value_gap == ValueGap::new_object_missing);
+    CHECK(new_missing.headline().ends_with(
+        "; tensors not compared, the LFS object of the new version is not present locally"));
+}
+
+TEST_CASE("unreadable weights version") {
+    auto header = test::make_header({{"a", {2}}});
+    auto before =
+        make_artifact("model.safetensors", Role::weights, Format::safetensors, "r1", header);
+    auto after = make_artifact("model.safetensors", Role::weights, Format::safetensors, "r2");
+    auto description = std::make_shared<artifacts::Description>();
+    description->format = Format::safetensors;
+    description->error = "header length 9000 exceeds file size 3000";
+    after.description = description;
+
+    auto diff = diff_file(test::modified(before, after));
+    CHECK(diff.values == ValueCheck::content_changed);
+    CHECK(diff.value_gap == ValueGap::unreadable);
+    CHECK(diff.headline() ==
+          "cannot read the new version: header length 9000 exceeds file size 3000");
+    std::string changed =
+        "content changed (oid " + before.oid.substr(0, 7) + " -> " + after.oid.substr(0, 7) + ")";
+    CHECK(has_line(diff, changed));
+    for (const auto& line : diff.summary) {
+        CHECK(line.find("LFS") == std::string::npos);
+    }
+}
+
+TEST_CASE("weights content that fails to open") {
+    auto header = test::make_header({{"a", {2}}});
+    auto before =
+        make_artifact("model.safetensors", Role::weights, Format::safetensors, "o1", header);
+    auto after =
+        make_artifact("model.safetensors", Role::weights, Format::safetensors, "o2", header);
+    DiffOptions options;
+    options.open_content =
+        [&](const artifacts::Artifact& artifact) -> Result<std::unique_ptr<ByteSource>> {
+        if (artifact.oid == after.oid) {
+            return make_error("permission denied", 128);
+        }
+        return std::unique_ptr<ByteSource>(std::make_unique<MemorySource>(std::string(24, '\0')));
+    };
+    auto diff = diff_file(test::modified(before, after), options);
+    CHECK(diff.value_gap == ValueGap::unreadable);
+    CHECK(diff.headline() == "cannot read the new version: permission denied");
+}
+
+TEST_CASE("gguf values not compared") {
+    formats::GgufFile old_file;
+    old_file.tensors.push_back(formats::TensorInfo{"a", "F16", {2}, 0, 4});
+    auto new_file = old_file;
+    auto before = make_artifact("model.gguf", Role::weights, Format::gguf, "g1", old_file);
+    auto after = make_artifact("model.gguf", Role::weights, Format::gguf, "g2", new_file);
+    DiffOptions options;
+    options.open_content = [](const artifacts::Artifact&) -> Result<std::unique_ptr<ByteSource>> {
+        return make_error("not expected to be opened", 128);
+    };
+    auto diff = diff_file(test::modified(before, after), options);
+    CHECK(diff.value_gap == ValueGap::format_not_compared);
+    CHECK(diff.headline().ends_with("; tensor values of gguf files are not compared"));
+    CHECK(diff.errors.empty());
 }
 
 TEST_CASE("lfs pointer weights unchanged") {

@@ -56,10 +56,24 @@ enum class ValueCheck {
     not_applicable, // not a weights file, or no tensor kept
     same_content,   // equal content ids: no value changed
     compared, // bytes compared tensor by tensor; values_changed entries name the differing ones
-    content_changed, // content ids differ but the bytes are not available locally
+    content_changed, // content ids differ and the values were not compared; see ValueGap
 };
 
 std::string_view to_string(ValueCheck check);
+
+// Why the values of a changed weights file were not compared
+// (ValueCheck::content_changed).
+enum class ValueGap {
+    none,
+    headers_only,       // DiffOptions::open_content is empty: only headers were read
+    old_object_missing, // the LFS object of the old version is not present locally
+    new_object_missing,
+    objects_missing,     // neither version's LFS object is present locally
+    unreadable,          // a version could not be parsed or read; FileDiff::errors says why
+    format_not_compared, // the format has no tensor list or no located tensor data
+};
+
+std::string_view to_string(ValueGap gap);
 
 // A JSON key whose value changed; `key` is the dotted path from the top
 // ("rope_scaling.factor"). Arrays are compared as whole values.
@@ -155,12 +169,16 @@ struct FileDiff {
     uint64_t old_size = 0;
     uint64_t new_size = 0;
     bool content_changed = false;
-    std::vector<std::string> errors; // reader errors of either side
+    // Reader errors of either side, as whole messages
+    // ("cannot read the new version: ...").
+    std::vector<std::string> errors;
 
     // Weights (safetensors, GGUF, ONNX headers).
     std::vector<TensorChange> tensors;
     ValueCheck values = ValueCheck::not_applicable;
-    uint64_t tensors_compared = 0;
+    ValueGap value_gap = ValueGap::none; // set when values is content_changed
+    uint64_t tensors_kept = 0;     // tensors with the same name, shape and dtype on both sides
+    uint64_t tensors_compared = 0; // kept tensors whose bytes were compared
     std::optional<uint64_t> old_parameters;
     std::optional<uint64_t> new_parameters;
 
