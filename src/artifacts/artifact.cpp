@@ -1,6 +1,6 @@
 #include "mlv/artifacts/artifact.hpp"
 
-#include "mlv/util/progress.hpp"
+#include "mlv/util/size.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -305,7 +305,7 @@ std::string summary_line(const Artifact& artifact) {
         std::string line = std::to_string(index->shards.size()) + " shards, " +
                            std::to_string(index->weight_map.size()) + " tensors";
         if (index->total_size) {
-            line += ", " + progress::format_bytes(*index->total_size);
+            line += ", " + format_size(*index->total_size);
         }
         return line;
     }
@@ -314,7 +314,7 @@ std::string summary_line(const Artifact& artifact) {
             return "legacy pickle (not loaded)";
         }
         return "zip checkpoint, " + std::to_string(checkpoint->storage_count) + " storages, " +
-               progress::format_bytes(checkpoint->storage_bytes) + " (pickle not loaded)";
+               format_size(checkpoint->storage_bytes) + " (pickle not loaded)";
     }
     if (const auto* config = std::get_if<formats::ModelConfig>(&metadata)) {
         std::string line = config->model_type.value_or("unknown model_type");

@@ -3,6 +3,7 @@
 
 #include "mlv/checks/config.hpp"
 #include "mlv/checks/rules.hpp"
+#include "mlv/util/size.hpp"
 
 #include <cstdio>
 #include <optional>
@@ -14,22 +15,6 @@ using detail::make_finding;
 using detail::quote;
 
 namespace {
-
-std::string human_size(uint64_t bytes) {
-    const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-    double value = static_cast<double>(bytes);
-    size_t unit = 0;
-    while (value >= 1024 && unit + 1 < std::size(units)) {
-        value /= 1024;
-        ++unit;
-    }
-    if (unit == 0) {
-        return std::to_string(bytes) + " bytes";
-    }
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
-    return text;
-}
 
 // The position in a JSON reader's error ("invalid JSON at line 3, column
 // 16: ..."), so that SARIF consumers can point at it.
@@ -62,7 +47,7 @@ std::string_view stored_as(artifacts::SnapshotKind kind) {
 // missing locally, so only the remote can tell whether this push fails.
 Finding missing_object_finding(const CheckInput& input, const artifacts::Artifact& artifact) {
     std::string message = "the Git LFS object of " + quote(artifact.path) + " (oid " +
-                          artifact.oid.substr(0, 12) + ", " + human_size(artifact.size) +
+                          artifact.oid.substr(0, 12) + ", " + format_size(artifact.size) +
                           ") is not in .git/lfs/objects";
     Json values = {{"oid", artifact.oid}, {"size", artifact.size}};
     if (input.incomplete_push == IncompletePush::allowed) {
@@ -139,7 +124,7 @@ void check_lfs(const CheckInput& input, Findings& out) {
                 "lfs-not-pointer", {artifact.path, ".gitattributes"},
                 quote(artifact.path) + " is under filter=lfs but is " +
                     std::string(stored_as(kind)) + " as a regular blob of " +
-                    human_size(artifact.size),
+                    format_size(artifact.size),
                 "run 'git add --renormalize " + artifact.path +
                     "' with git-lfs installed, or 'git lfs migrate import' for history",
                 {{"size", artifact.size}}));
@@ -149,7 +134,7 @@ void check_lfs(const CheckInput& input, Findings& out) {
             out.push_back(make_finding(
                 "lfs-pointer-unfiltered", {artifact.path, ".gitattributes"},
                 quote(artifact.path) + " contains a Git LFS pointer (oid " +
-                    artifact.oid.substr(0, 12) + ", " + human_size(artifact.size) +
+                    artifact.oid.substr(0, 12) + ", " + format_size(artifact.size) +
                     ") but is not under filter=lfs, so loaders read the pointer text",
                 "run 'git lfs track " + artifact.path +
                     "' and commit .gitattributes, or commit the real file in its place",

@@ -4,6 +4,7 @@
 #include "mlv/artifacts/inventory.hpp"
 #include "mlv/util/error.hpp"
 #include "mlv/util/file.hpp"
+#include "mlv/util/size.hpp"
 #include "mlv/util/term.hpp"
 
 #include <cstdio>
@@ -11,19 +12,6 @@
 
 namespace mlv::cli {
 namespace {
-
-std::string human_size(uint64_t bytes) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double value = static_cast<double>(bytes);
-    int unit = 0;
-    while (value >= 1024 && unit < 4) {
-        value /= 1024;
-        ++unit;
-    }
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
-    return buffer;
-}
 
 std::string pad(const std::string& text, size_t width) {
     return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
@@ -104,7 +92,7 @@ void print_inventory(const artifacts::Inventory& inventory, bool color) {
         std::cout << pad(artifact.path, width) << "  "
                   << term::paint(pad(std::string(artifacts::to_string(artifact.role)), 9),
                                  role_color, color)
-                  << "  " << pad(human_size(artifact.size), 10) << "  "
+                  << "  " << pad(format_size(artifact.size), 10) << "  "
                   << term::paint(artifact.oid.substr(0, 12), term::Color::dim, color) << "  "
                   << pad(storage_word(artifact, enriched), 13) << "  "
                   << pad(std::string(artifacts::to_string(artifact.format)), 18) << "  " << summary
@@ -114,7 +102,7 @@ void print_inventory(const artifacts::Inventory& inventory, bool color) {
     std::cout << "\n"
               << inventory.snapshot.artifacts.size()
               << " artifacts; weights: " << totals["weights_files"].get<uint64_t>() << " files, "
-              << human_size(totals["weights_bytes"].get<uint64_t>());
+              << format_size(totals["weights_bytes"].get<uint64_t>());
     if (totals["parameters"].get<uint64_t>() > 0) {
         std::cout << ", " << artifacts::format_count(totals["parameters"].get<uint64_t>())
                   << " parameters";

@@ -3,6 +3,7 @@
 
 #include "mlv/util/error.hpp"
 #include "mlv/util/progress.hpp"
+#include "mlv/util/size.hpp"
 #include "mlv/util/term.hpp"
 #include "mlv/worktree/status.hpp"
 
@@ -95,7 +96,7 @@ void print_human(const worktree::StatusReport& report) {
         for (const auto& artifact : report.lfs_missing) {
             std::cout << "  " << term::paint(pad(artifact.path, width), term::Color::yellow, color)
                       << "  " << pad(std::string(artifacts::to_string(artifact.role)), 9) << "  "
-                      << progress::format_bytes(artifact.size) << '\n';
+                      << format_size(artifact.size) << '\n';
         }
     }
 }

@@ -5,6 +5,7 @@
 
 #include "mlv/formats/shard_index.hpp"
 #include "mlv/util/path.hpp"
+#include "mlv/util/size.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -534,8 +535,8 @@ class Rules {
             std::string line = path + ": content changed (oid " + diff.old_oid.substr(0, 7) +
                                " -> " + diff.new_oid.substr(0, 7);
             if (diff.old_size != diff.new_size) {
-                line += ", size " + std::to_string(diff.old_size) + " -> " +
-                        std::to_string(diff.new_size);
+                line +=
+                    ", size " + format_size(diff.old_size) + " -> " + format_size(diff.new_size);
             }
             weight_value_lines_.push_back(line + ")");
         }

@@ -1,6 +1,7 @@
 #include "mlv/lifecycle/diff.hpp"
 
 #include "diff_parts.hpp"
+#include "mlv/util/size.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -120,23 +121,6 @@ std::string format_shape(const std::vector<uint64_t>& shape) {
 
 } // namespace detail
 
-std::string format_bytes(uint64_t bytes) {
-    static const char* const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-    double value = static_cast<double>(bytes);
-    size_t unit = 0;
-    while (value >= 1000.0 && unit + 1 < std::size(units)) {
-        value /= 1000.0;
-        ++unit;
-    }
-    char buffer[32];
-    if (unit == 0) {
-        std::snprintf(buffer, sizeof buffer, "%llu B", static_cast<unsigned long long>(bytes));
-    } else {
-        std::snprintf(buffer, sizeof buffer, "%.2f %s", value, units[unit]);
-    }
-    return buffer;
-}
-
 std::string short_value(const std::optional<Json>& value, size_t max_length) {
     if (!value) {
         return "(absent)";
@@ -199,7 +183,7 @@ artifacts::Role role_of(const FileChange& change) {
 
 std::string describe_added(const Artifact& artifact) {
     std::string line =
-        std::string(artifacts::to_string(artifact.format)) + ", " + format_bytes(artifact.size);
+        std::string(artifacts::to_string(artifact.format)) + ", " + format_size(artifact.size);
     if (const auto* tensors = detail::tensors_of(artifact)) {
         line += ", " + std::to_string(tensors->size()) + " tensors";
     }
@@ -291,8 +275,8 @@ FileDiff diff_file(const FileChange& change, const DiffOptions& options,
     detail::summarize_trainer(diff);
     detail::summarize_keys(diff);
     if (diff.summary.empty()) {
-        diff.summary.push_back("content changed (" + format_bytes(diff.old_size) + " -> " +
-                               format_bytes(diff.new_size) + ")");
+        diff.summary.push_back("content changed (" + format_size(diff.old_size) + " -> " +
+                               format_size(diff.new_size) + ")");
     }
     return diff;
 }

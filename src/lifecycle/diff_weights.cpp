@@ -2,6 +2,7 @@
 #include "diff_parts.hpp"
 
 #include "mlv/util/path.hpp"
+#include "mlv/util/size.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -346,7 +347,7 @@ void summarize_weights(FileDiff& diff) {
         std::string line =
             "content changed (oid " + short_oid(diff.old_oid) + " -> " + short_oid(diff.new_oid);
         if (diff.old_size != diff.new_size) {
-            line += ", " + format_bytes(diff.old_size) + " -> " + format_bytes(diff.new_size);
+            line += ", " + format_size(diff.old_size) + " -> " + format_size(diff.new_size);
         }
         diff.summary.push_back(line + ")" + value_gap_text(diff));
     }
@@ -395,8 +396,10 @@ void summarize_shards(FileDiff& diff) {
                         std::to_string(shards.new_shard_count));
     }
     if (shards.old_total_size != shards.new_total_size) {
+        // The exact count, as the index writes it, with a readable size.
         auto text = [](const std::optional<uint64_t>& size) {
-            return size ? std::to_string(*size) : std::string("(absent)");
+            return size ? std::to_string(*size) + " (" + format_size(*size) + ")"
+                        : std::string("(absent)");
         };
         parts.push_back("total_size " + text(shards.old_total_size) + " -> " +
                         text(shards.new_total_size));

@@ -2,6 +2,7 @@
 // timeline, size chart and groups graph live in their own files.
 #include "mlv/lifecycle/report.hpp"
 
+#include "mlv/util/size.hpp"
 #include "report_parts.hpp"
 
 #include <algorithm>

@@ -44,28 +44,6 @@ std::string escape_html(std::string_view text) {
     return out;
 }
 
-std::string format_size(uint64_t bytes) {
-    static constexpr std::array<const char*, 7> units = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
-    double value = static_cast<double>(bytes);
-    size_t unit = 0;
-    while (value >= 999.5 && unit + 1 < units.size()) {
-        value /= 1000.0;
-        ++unit;
-    }
-
-    char buffer[32];
-    if (unit == 0) {
-        std::snprintf(buffer, sizeof buffer, "%llu B", static_cast<unsigned long long>(bytes));
-    } else if (value < 9.995) {
-        std::snprintf(buffer, sizeof buffer, "%.2f %s", value, units[unit]);
-    } else if (value < 99.95) {
-        std::snprintf(buffer, sizeof buffer, "%.1f %s", value, units[unit]);
-    } else {
-        std::snprintf(buffer, sizeof buffer, "%.0f %s", value, units[unit]);
-    }
-    return buffer;
-}
-
 } // namespace mlv::lifecycle
 
 namespace mlv::lifecycle::report {

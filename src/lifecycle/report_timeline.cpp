@@ -2,6 +2,7 @@
 #include "report_parts.hpp"
 
 #include "mlv/lifecycle/report.hpp"
+#include "mlv/util/size.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -193,15 +194,16 @@ struct Unit {
     double bytes;
 };
 
+// Binary units, as format_size writes sizes elsewhere in the report.
 Unit unit_for(uint64_t maximum) {
-    if (maximum >= 1'000'000'000ULL) {
-        return {"GB", 1e9};
+    if (maximum >= (1ULL << 30)) {
+        return {"GiB", 1073741824.0};
     }
-    if (maximum >= 1'000'000ULL) {
-        return {"MB", 1e6};
+    if (maximum >= (1ULL << 20)) {
+        return {"MiB", 1048576.0};
     }
-    if (maximum >= 1'000ULL) {
-        return {"kB", 1e3};
+    if (maximum >= (1ULL << 10)) {
+        return {"KiB", 1024.0};
     }
     return {"B", 1.0};
 }

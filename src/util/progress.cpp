@@ -1,5 +1,6 @@
 #include "mlv/util/progress.hpp"
 
+#include "mlv/util/size.hpp"
 #include "mlv/util/term.hpp"
 
 #include <algorithm>
@@ -39,27 +40,14 @@ bool enabled() {
     return value == 1;
 }
 
-std::string format_bytes(uint64_t bytes) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double value = static_cast<double>(bytes);
-    int unit = 0;
-    while (value >= 1024 && unit < 4) {
-        value /= 1024;
-        ++unit;
-    }
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
-    return buffer;
-}
-
 std::string format_line(std::string_view title, uint64_t done, uint64_t total, size_t max_width) {
     uint64_t percent = 100;
     if (total > 0 && done < total) {
         // done * 100 overflows only above 184 PB; divide first for such sizes.
         percent = done <= UINT64_MAX / 100 ? done * 100 / total : done / (total / 100);
     }
-    std::string counts = ": " + std::to_string(percent) + "% (" + format_bytes(done) + " / " +
-                         format_bytes(total) + ")";
+    std::string counts = ": " + std::to_string(percent) + "% (" + format_size(done) + " / " +
+                         format_size(total) + ")";
 
     std::string shown(title);
     if (shown.size() + counts.size() > max_width) {

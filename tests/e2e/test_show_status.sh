@@ -144,6 +144,18 @@ grep "model.safetensors" "$work/out" | grep -q "missing" || fail "missing LFS ob
 expect_status 0 git mlv status
 grep -q "LFS objects not present locally" "$work/out" || fail "status does not report the missing LFS object"
 
+# Sizes read in binary units in show and in a deleted line of status.
+git mlv show > "$work/show.txt"
+grep "model.safetensors" "$work/show.txt" | grep -Eq "[0-9] (B|KiB|MiB|GiB)" ||
+    fail "show size not in binary units: $(cat "$work/show.txt")"
+git rm -q --cached model.safetensors
+git mlv status > "$work/out" 2>&1 || true
+grep "deleted:" "$work/out" | grep -Eq "[0-9] (B|KiB|MiB|GiB)" ||
+    fail "deleted line size not in binary units: $(cat "$work/out")"
+if grep -Eq "[0-9] (kB|MB|GB|TB)" "$work/show.txt" "$work/out"; then
+    fail "decimal size units in show or status: $(cat "$work/show.txt" "$work/out")"
+fi
+
 # A pointer committed without filter=lfs is pointer text: show labels it so,
 # and status does not list it for `git lfs pull`.
 git init -q "$work/unfiltered"

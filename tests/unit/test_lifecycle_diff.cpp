@@ -65,9 +65,3 @@ TEST_CASE("file diff json shape") {
     CHECK(json["keys"][0]["change"] == "changed");
     CHECK(json["summary"][0] == "a: 1 -> 2");
 }
-
-TEST_CASE("format_bytes units") {
-    CHECK(format_bytes(999) == "999 B");
-    CHECK(format_bytes(1500) == "1.50 kB");
-    CHECK(format_bytes(4202692736ull) == "4.20 GB");
-}

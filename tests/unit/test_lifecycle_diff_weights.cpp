@@ -205,7 +205,7 @@ TEST_CASE("shard index layout") {
     CHECK(diff.shards->moved[0].tensor == "lm_head.weight");
     CHECK(diff.shards->tensors_added == std::vector<std::string>{"fresh"});
     CHECK(diff.shards->tensors_removed == std::vector<std::string>{"gone"});
-    CHECK(has_line(diff, "total_size 282214825984 -> 282215219200"));
+    CHECK(has_line(diff, "total_size 282214825984 (262.8 GiB) -> 282215219200 (262.8 GiB)"));
     CHECK(has_line(diff, "moved lm_head.weight: model-00161-of-00162.safetensors -> "
                          "model-00162-of-00162.safetensors"));
 }

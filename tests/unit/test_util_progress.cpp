@@ -9,14 +9,6 @@ using mlv::test::ScopedEnv;
 using mlv::test::StderrCapture;
 using namespace std::chrono_literals;
 
-TEST_CASE("progress format_bytes units") {
-    CHECK(format_bytes(0) == "0 B");
-    CHECK(format_bytes(1023) == "1023 B");
-    CHECK(format_bytes(1536) == "1.5 KiB");
-    CHECK(format_bytes(10ull << 30) == "10.0 GiB");
-    CHECK(format_bytes(3ull << 40) == "3.0 TiB");
-}
-
 TEST_CASE("progress format_line known answers") {
     CHECK(format_line("hashing model.safetensors", 0, 1000, 79) ==
           "hashing model.safetensors: 0% (0 B / 1000 B)");

@@ -302,9 +302,6 @@ Json to_json(const FileDiff& diff);
 Json to_json(const Conversion& conversion);
 Json to_json(const ChangeSetDiff& diff);
 
-// Formats a byte count as "1.9 GB" (powers of 1000).
-std::string format_bytes(uint64_t bytes);
-
 // Formats a JSON value for one-line summaries, cut to about `max_length` characters.
 std::string short_value(const std::optional<Json>& value, size_t max_length = 40);
 

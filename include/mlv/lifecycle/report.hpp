@@ -14,10 +14,6 @@
 
 namespace mlv::lifecycle {
 
-// Formats a byte count in decimal units with three significant digits:
-// "0 B", "950 B", "1.50 kB", "282 GB" (1 GB = 10^9 bytes).
-std::string format_size(uint64_t bytes);
-
 // Escapes text for HTML element content and attribute values: & < > " ' become
 // entities, and control characters other than tab and newline are dropped.
 std::string escape_html(std::string_view text);

@@ -27,9 +27,6 @@ bool enabled();
 // left with "...".
 std::string format_line(std::string_view title, uint64_t done, uint64_t total, size_t max_width);
 
-// Returns a byte count with a binary unit: "512 B", "1.5 KiB", "9.3 GiB".
-std::string format_bytes(uint64_t bytes);
-
 // Decides when a meter redraws: never before `delay` after the start, then at
 // most once per `interval`.
 class Throttle {
