@@ -72,6 +72,8 @@ const std::vector<RuleInfo>& rule_catalog() {
         {"vocab-padding", Severity::info,
          "The model has more embedding rows than the tokenizer has tokens (a warning unless "
          "the rows are a multiple of 64)"},
+        {"tokenizer-vocab-mismatch", Severity::warning,
+         "tokenizer.json and the slow tokenizer's vocabulary differ in size or token ids"},
         {"special-token-unknown", Severity::error,
          "A named special token is not in the vocabulary or the added tokens"},
         {"special-token-mismatch", Severity::error,

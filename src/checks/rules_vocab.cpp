@@ -4,6 +4,7 @@
 #include "mlv/checks/rules.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace mlv::checks {
@@ -226,6 +227,174 @@ void check_padding(const ModelDirectory& directory, const std::vector<RowLimit>&
     out.push_back(std::move(finding));
 }
 
+// The added and named special tokens of the directory's tokenizer files.
+// Converters between slow and fast tokenizers place these differently
+// (transformers' XLM-R converter puts <pad> and <mask> into the vocabulary
+// of tokenizer.json, and the SentencePiece model has no such pieces), so the
+// vocabularies are compared without them.
+std::set<std::string> added_token_contents(const ModelDirectory& directory) {
+    std::set<std::string> out;
+    for (const auto* artifact : directory.artifacts) {
+        if (const auto* tokenizer = artifact->get<formats::TokenizerJson>()) {
+            for (const auto& added : tokenizer->added_tokens) {
+                out.insert(added.content);
+            }
+        } else if (const auto* config = artifact->get<formats::TokenizerConfig>()) {
+            for (const auto& added : config->added_tokens_decoder) {
+                out.insert(added.content);
+            }
+            for (const auto& named : config->special_tokens) {
+                out.insert(named.second);
+            }
+            out.insert(config->additional_special_tokens.begin(),
+                       config->additional_special_tokens.end());
+        } else if (const auto* map = artifact->get<formats::SpecialTokensMap>()) {
+            for (const auto& named : map->special_tokens) {
+                out.insert(named.second);
+            }
+            out.insert(map->additional_special_tokens.begin(),
+                       map->additional_special_tokens.end());
+        } else if (const auto* vocabulary = artifact->get<formats::Vocabulary>();
+                   vocabulary != nullptr && artifact->format == artifacts::Format::added_tokens) {
+            for (const auto& entry : vocabulary->entries) {
+                out.insert(entry.first);
+            }
+        }
+    }
+    return out;
+}
+
+// Token to id, without the tokens in `excluded`. A token listed twice keeps
+// its last id, as BertTokenizer does when vocab.txt repeats a line.
+std::map<std::string, int64_t> without(const std::vector<std::pair<std::string, int64_t>>& entries,
+                                       const std::set<std::string>& excluded) {
+    std::map<std::string, int64_t> out;
+    for (const auto& [token, id] : entries) {
+        if (excluded.count(token) == 0) {
+            out[token] = id;
+        }
+    }
+    return out;
+}
+
+// The tokens of `from` that `other` lacks.
+std::vector<std::string> missing_from(const std::map<std::string, int64_t>& from,
+                                      const std::map<std::string, int64_t>& other) {
+    std::vector<std::string> out;
+    for (const auto& entry : from) {
+        if (other.count(entry.first) == 0) {
+            out.push_back(entry.first);
+        }
+    }
+    return out;
+}
+
+struct SlowVocabulary {
+    const artifacts::Artifact* artifact = nullptr;
+    const formats::Vocabulary* vocabulary = nullptr;
+    // vocab.txt and vocab.json number tokens as tokenizer.json does. A
+    // SentencePiece model may not: XLM-R's tokenizer.json numbers its pieces
+    // one higher, after <s>, <pad>, </s> and <unk>.
+    bool same_ids = false;
+};
+
+// "'a' is 5 in 'vocab.txt' and 7 in 'tokenizer.json'", for up to 3 tokens.
+std::string
+describe_id_changes(const std::vector<std::pair<std::string, std::pair<int64_t, int64_t>>>& changes,
+                    const std::string& slow_path, const std::string& fast_path) {
+    std::string out;
+    size_t listed = std::min<size_t>(changes.size(), 3);
+    for (size_t i = 0; i < listed; ++i) {
+        const auto& [token, ids] = changes[i];
+        out += (i > 0 ? ", " : "") + quote(token) + " is " + std::to_string(ids.first) + " in " +
+               quote(slow_path) + " and " + std::to_string(ids.second) + " in " + quote(fast_path);
+    }
+    if (changes.size() > listed) {
+        out += " and " + std::to_string(changes.size() - listed) + " more";
+    }
+    return out;
+}
+
+// A folder with tokenizer.json and a slow tokenizer's vocabulary (vocab.txt,
+// vocab.json, a SentencePiece model) encodes text differently with
+// use_fast=False when the two vocabularies differ.
+void check_slow_vocabulary(const ModelDirectory& directory, Findings& out) {
+    const artifacts::Artifact* fast_file = nullptr;
+    const formats::TokenizerJson* fast = nullptr;
+    std::vector<SlowVocabulary> slow;
+    for (const auto* artifact : directory.artifacts) {
+        if (const auto* tokenizer = artifact->get<formats::TokenizerJson>()) {
+            fast_file = artifact;
+            fast = tokenizer;
+        } else if (const auto* vocabulary = artifact->get<formats::Vocabulary>();
+                   vocabulary != nullptr && artifact->format != artifacts::Format::added_tokens) {
+            slow.push_back({artifact, vocabulary, true});
+        } else if (const auto* model = artifact->get<formats::SentencePieceModel>()) {
+            slow.push_back({artifact, &model->vocab, false});
+        }
+    }
+    if (fast == nullptr || fast->vocab.entries.empty()) {
+        return;
+    }
+
+    auto added = added_token_contents(directory);
+    auto fast_tokens = without(fast->vocab.entries, added);
+    for (const auto& candidate : slow) {
+        const std::string& slow_path = candidate.artifact->path;
+        const std::string& fast_path = fast_file->path;
+        auto slow_tokens = without(candidate.vocabulary->entries, added);
+
+        // Clauses after "'vocab.txt' of the slow tokenizer".
+        std::vector<std::string> problems;
+        if (slow_tokens.size() != fast_tokens.size()) {
+            std::string sizes = "has " + std::to_string(slow_tokens.size()) + " tokens and " +
+                                quote(fast_path) + " has " + std::to_string(fast_tokens.size()) +
+                                ", not counting added and special tokens";
+            auto slow_lacks = missing_from(fast_tokens, slow_tokens);
+            auto fast_lacks = missing_from(slow_tokens, fast_tokens);
+            if (!slow_lacks.empty()) {
+                sizes += ", so it lacks " + detail::list_quoted(slow_lacks);
+            }
+            if (!fast_lacks.empty()) {
+                sizes += (slow_lacks.empty() ? ", so " : " and ") + quote(fast_path) + " lacks " +
+                         detail::list_quoted(fast_lacks);
+            }
+            problems.push_back(std::move(sizes));
+        }
+
+        std::vector<std::pair<std::string, std::pair<int64_t, int64_t>>> id_changes;
+        if (candidate.same_ids) {
+            for (const auto& [token, id] : slow_tokens) {
+                auto other = fast_tokens.find(token);
+                if (other != fast_tokens.end() && other->second != id) {
+                    id_changes.push_back({token, {id, other->second}});
+                }
+            }
+        }
+        if (!id_changes.empty()) {
+            problems.push_back("gives " + std::to_string(id_changes.size()) +
+                               (id_changes.size() == 1 ? " token" : " tokens") +
+                               " another id than " + quote(fast_path) + ": " +
+                               describe_id_changes(id_changes, slow_path, fast_path));
+        }
+        if (problems.empty()) {
+            continue;
+        }
+
+        std::string message = quote(slow_path) + " of the slow tokenizer " + problems.front();
+        if (problems.size() > 1) {
+            message += ", and it " + problems.back();
+        }
+        out.push_back(make_finding(
+            "tokenizer-vocab-mismatch", {slow_path, fast_path}, message,
+            "write both files from one tokenizer (save_pretrained), or remove the file of the "
+            "outdated tokenizer",
+            {{"slow_tokens", slow_tokens.size()},
+             {"fast_tokens", fast_tokens.size()},
+             {"different_ids", id_changes.size()}}));
+    }
+}
+
 void check_gguf_vocabulary(const detail::WeightSet& set, Findings& out) {
     const auto& tokens = set.gguf->tokens;
     if (tokens.empty()) {
@@ -260,6 +429,7 @@ void check_vocabulary(const CheckInput& input, Findings& out) {
         check_token_ranges(directory, limits, out);
         check_row_agreement(limits, out);
         check_padding(directory, limits, out);
+        check_slow_vocabulary(directory, out);
         for (const auto& set : directory.weight_sets) {
             if (set.gguf != nullptr) {
                 check_gguf_vocabulary(set, out);

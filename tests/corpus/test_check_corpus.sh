@@ -90,6 +90,12 @@ for name in WizardCoder-15B-1.0-GPTQ candle debian dolly-v1-6b kpfbert lora-imdb
     [ -d "$corpus/$name" ] || continue
     check_folder "$name"
     [ "$status" -eq 0 ] || fail "check of corpus folder $name exited $status, expected 0"
+    # Their slow and fast tokenizer files agree.
+    python3 - "$work/out" <<'PY' || fail "tokenizer-vocab-mismatch in corpus folder $name"
+import json, sys
+findings = json.load(open(sys.argv[1]))["findings"]
+assert not [f for f in findings if f["rule"] == "tokenizer-vocab-mismatch"], findings
+PY
 done
 echo "ok: correct corpus folders have no error"
 
@@ -113,3 +119,38 @@ expect_error_rules llama.cpp file-invalid lfs-pointer-unfiltered
 expect_error_rules Llama-2-7b-hf vocab-token-out-of-range special-token-mismatch \
     special-token-id-out-of-range
 echo "ok: defective corpus folders report their defects only"
+
+# kpfbert ships vocab.txt and tokenizer.json. A token added to the
+# vocabulary of tokenizer.json alone, with vocab_size raised to match, leaves
+# the slow BertTokenizer without it.
+kpfbert="$MLV_SOURCE_DIR/../shared/corpus/kpfbert/kpfbert.history.bundle"
+if [ -f "$kpfbert" ]; then
+    GIT_LFS_SKIP_SMUDGE=1 git clone -q "$kpfbert" "$work/kpfbert"
+    cd "$work/kpfbert"
+    python3 - <<'PY'
+import json
+config = json.load(open("config.json"))
+config["vocab_size"] += 1
+json.dump(config, open("config.json", "w"), indent=2)
+tokenizer = json.load(open("tokenizer.json"))
+vocab = tokenizer["model"]["vocab"]
+assert "[NEW]" not in vocab
+vocab["[NEW]"] = len(vocab)
+json.dump(tokenizer, open("tokenizer.json", "w"), ensure_ascii=False)
+PY
+    git -c user.name=test -c user.email=test@example.com commit -q -a \
+        -m "Add a token to tokenizer.json only"
+    status=0
+    "$GIT_MLV" check --json HEAD >"$work/out" 2>&1 || status=$?
+    [ "$status" -eq 0 ] || fail "check of kpfbert with a new token exited $status, expected 0"
+    python3 - "$work/out" <<'PY' || fail "kpfbert with a token in tokenizer.json only"
+import json, sys
+findings = json.load(open(sys.argv[1]))["findings"]
+found = [f for f in findings if f["rule"] == "tokenizer-vocab-mismatch"]
+assert len(found) == 1, findings
+assert found[0]["severity"] == "warning", found
+assert found[0]["paths"] == ["vocab.txt", "tokenizer.json"], found
+assert "lacks '[NEW]'" in found[0]["message"], found
+PY
+    echo "ok: kpfbert's vocab.txt lacks a token added to tokenizer.json"
+fi

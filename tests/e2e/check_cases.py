@@ -750,6 +750,52 @@ def vocab_txt_only_tokenizer(repo):
     repo.expect("vocab-token-out-of-range", "vocab.txt", "'[NEW]' has id 100")
 
 
+def save_wordpiece(root, tokens, added=()):
+    """A WordPiece tokenizer.json numbering `tokens` in order; `added` are
+    [(content, id)] added tokens."""
+    save_json(root, "tokenizer.json", {
+        "version": "1.0", "added_tokens": [added_token(c, i) for c, i in added],
+        "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                  "max_input_chars_per_word": 100,
+                  "vocab": {token: i for i, token in enumerate(tokens)}}})
+
+
+@case
+def slow_and_fast_vocabularies(repo):
+    # BERT ships vocab.txt for BertTokenizer next to tokenizer.json for
+    # BertTokenizerFast: both must number the same tokens.
+    save_json(repo.root, "config.json", {"architectures": ["BertForMaskedLM"], "model_type": "bert",
+                                         "vocab_size": 101, "hidden_size": 8,
+                                         "num_hidden_layers": 1, "pad_token_id": 0})
+    tokens = ["[PAD]", "[UNK]"] + [f"w{i}" for i in range(2, 100)]
+    specials = [("[PAD]", 0), ("[UNK]", 1)]
+    save_text(repo.root, "vocab.txt", "\n".join(tokens) + "\n")
+    save_wordpiece(repo.root, tokens, specials)
+    repo.commit("tokenizer")
+    repo.check()
+    repo.expect_none("tokenizer-vocab-mismatch")
+
+    # A token added to the fast vocabulary only, committed: each later
+    # commit still has it.
+    save_wordpiece(repo.root, tokens + ["[NEW]"], specials)
+    repo.commit("new token")
+    repo.check("HEAD")
+    found = repo.expect("tokenizer-vocab-mismatch", "vocab.txt", "lacks '[NEW]'", "warning")
+    assert found["paths"] == ["vocab.txt", "tokenizer.json"], found
+    assert "has 98 tokens and 'tokenizer.json' has 99" in found["message"], found
+
+    # As an added token, [NEW] is not part of the base vocabulary.
+    save_wordpiece(repo.root, tokens, specials + [("[NEW]", 100)])
+    repo.check()
+    repo.expect_none("tokenizer-vocab-mismatch")
+
+    # Two tokens swapped in tokenizer.json.
+    swapped = tokens[:2] + [tokens[3], tokens[2]] + tokens[4:]
+    save_wordpiece(repo.root, swapped, specials)
+    repo.check()
+    repo.expect("tokenizer-vocab-mismatch", "vocab.txt", "gives 2 tokens another id")
+
+
 @case
 def nested_text_config(repo):
     # A multimodal model keeps the language model's settings in text_config

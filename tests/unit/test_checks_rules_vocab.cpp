@@ -315,3 +315,130 @@ TEST_CASE("vocab: embedding and head names of other families") {
         CHECK(with_rule(check(state.snapshot()), "output-head-missing").empty());
     }
 }
+
+namespace {
+
+formats::AddedToken special(const std::string& content, int64_t id) {
+    formats::AddedToken token;
+    token.content = content;
+    token.id = id;
+    token.special = true;
+    return token;
+}
+
+// tokenizer.json with `vocab` numbered tokens, the first three of them
+// also added tokens as BERT's and Llama's are.
+formats::TokenizerJson fast_tokenizer(int64_t vocab) {
+    return tokenizer_json(vocab, {special("t0", 0), special("t1", 1), special("t2", 2)});
+}
+
+} // namespace
+
+TEST_CASE("vocab: slow vocabulary lacks a token") {
+    for (auto [path, format] :
+         {std::pair{"vocab.txt", Format::vocab_txt}, std::pair{"vocab.json", Format::vocab_json}}) {
+        CAPTURE(path);
+        SnapshotBuilder state;
+        state.add("tokenizer.json", Format::tokenizer_json, fast_tokenizer(101))
+            .add(path, format, numbered_vocabulary(100));
+
+        auto found = with_rule(check(state.snapshot()), "tokenizer-vocab-mismatch");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].severity == Severity::warning);
+        CHECK(found[0].paths == std::vector<std::string>{path, "tokenizer.json"});
+        CHECK(found[0].message ==
+              std::string("'") + path +
+                  "' of the slow tokenizer has 97 tokens and "
+                  "'tokenizer.json' has 98, not counting added and special tokens, so "
+                  "it lacks 't100'");
+        CHECK(found[0].values["different_ids"] == 0);
+    }
+}
+
+TEST_CASE("vocab: sentencepiece model has more pieces") {
+    formats::SentencePieceModel model;
+    model.vocab = numbered_vocabulary(102);
+    SnapshotBuilder state;
+    state.add("tokenizer.json", Format::tokenizer_json, fast_tokenizer(100))
+        .add("tokenizer.model", Format::sentencepiece, model);
+
+    auto found = with_rule(check(state.snapshot()), "tokenizer-vocab-mismatch");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].message.find("so 'tokenizer.json' lacks 't100' and 't101'") !=
+          std::string::npos);
+}
+
+TEST_CASE("vocab: slow and fast vocabularies agree") {
+    SnapshotBuilder state;
+    state.add("tokenizer.json", Format::tokenizer_json, fast_tokenizer(100))
+        .add("vocab.txt", Format::vocab_txt, numbered_vocabulary(100))
+        .add("added_tokens.json", Format::added_tokens, vocabulary({{"<pad>", 100}}));
+    CHECK(with_rule(check(state.snapshot()), "tokenizer-vocab-mismatch").empty());
+}
+
+TEST_CASE("vocab: added tokens excluded from both sides") {
+    // As in XLM-R: the vocabulary of tokenizer.json contains <pad> and
+    // <mask> as added tokens, while the SentencePiece model has no such pieces.
+    auto fast =
+        tokenizer_json(100, {special("t0", 0), special("<pad>", 100), special("<mask>", 101)});
+    fast.vocab.entries.emplace_back("<pad>", 100);
+    fast.vocab.entries.emplace_back("<mask>", 101);
+    formats::SentencePieceModel model;
+    model.vocab = numbered_vocabulary(100);
+    SnapshotBuilder state;
+    state.add("tokenizer.json", Format::tokenizer_json, fast)
+        .add("sentencepiece.bpe.model", Format::sentencepiece, model);
+    CHECK(with_rule(check(state.snapshot()), "tokenizer-vocab-mismatch").empty());
+}
+
+TEST_CASE("vocab: slow vocabulary of another folder") {
+    SnapshotBuilder state;
+    state.add("tokenizer.json", Format::tokenizer_json, fast_tokenizer(101))
+        .add("old/vocab.txt", Format::vocab_txt, numbered_vocabulary(100));
+    CHECK(with_rule(check(state.snapshot()), "tokenizer-vocab-mismatch").empty());
+}
+
+TEST_CASE("vocab: slow vocabulary numbers a token differently") {
+    // The same tokens, but 't5' and 't6' swapped in vocab.txt.
+    auto slow = numbered_vocabulary(100);
+    std::swap(slow.entries[5].first, slow.entries[6].first);
+    SnapshotBuilder state;
+    state.add("tokenizer.json", Format::tokenizer_json, fast_tokenizer(100))
+        .add("vocab.txt", Format::vocab_txt, slow);
+
+    auto found = with_rule(check(state.snapshot()), "tokenizer-vocab-mismatch");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].message == "'vocab.txt' of the slow tokenizer gives 2 tokens another id than "
+                              "'tokenizer.json': 't5' is 6 in 'vocab.txt' and 5 in "
+                              "'tokenizer.json', 't6' is 5 in 'vocab.txt' and 6 in "
+                              "'tokenizer.json'");
+    CHECK(found[0].values["different_ids"] == 2);
+}
+
+TEST_CASE("vocab: sentencepiece ids may be shifted") {
+    // Converters shift SentencePiece ids (XLM-R by one), so only the sizes
+    // of a SentencePiece vocabulary are compared.
+    formats::SentencePieceModel model;
+    model.vocab = numbered_vocabulary(100);
+    for (auto& entry : model.vocab.entries) {
+        entry.second += 1;
+    }
+    SnapshotBuilder state;
+    state.add("tokenizer.json", Format::tokenizer_json, fast_tokenizer(100))
+        .add("tokenizer.model", Format::sentencepiece, model);
+    CHECK(with_rule(check(state.snapshot()), "tokenizer-vocab-mismatch").empty());
+}
+
+TEST_CASE("vocab: named special tokens excluded") {
+    // <pad> is in the fast vocabulary only, and named in
+    // tokenizer_config.json but not an added token.
+    auto fast = fast_tokenizer(100);
+    fast.vocab.entries.emplace_back("<pad>", 100);
+    formats::TokenizerConfig config;
+    config.special_tokens = {{"pad_token", "<pad>"}};
+    SnapshotBuilder state;
+    state.add("tokenizer.json", Format::tokenizer_json, fast)
+        .add("tokenizer_config.json", Format::tokenizer_config, config)
+        .add("vocab.json", Format::vocab_json, numbered_vocabulary(100));
+    CHECK(with_rule(check(state.snapshot()), "tokenizer-vocab-mismatch").empty());
+}
