@@ -3,6 +3,8 @@
 #include "mlv/formats/shard_index.hpp"
 #include "mlv/util/path.hpp"
 
+#include <set>
+
 namespace mlv::artifacts {
 namespace {
 
@@ -21,6 +23,67 @@ std::optional<std::string> sibling_torch_dtype(const Snapshot& snapshot, const s
     }
     if (!model->text_config.empty()) {
         return model->text_config.front().torch_dtype;
+    }
+    return std::nullopt;
+}
+
+// The tensor names an index maps, for matching it with other weights files.
+std::set<std::string> mapped_names(const formats::ShardIndex& index) {
+    std::set<std::string> out;
+    for (const auto& entry : index.weight_map) {
+        out.insert(entry.first);
+    }
+    return out;
+}
+
+// Sums the parameter counts of an index's shards from their headers.
+// Returns nullopt when a shard is absent or has no readable header, as an
+// LFS pointer without its object or a PyTorch checkpoint has.
+std::optional<uint64_t> counted_parameters(const Snapshot& snapshot, const std::string& directory,
+                                           const formats::ShardIndex& index) {
+    if (index.shards.empty()) {
+        return std::nullopt;
+    }
+    uint64_t parameters = 0;
+    for (const auto& shard : index.shards) {
+        const Artifact* file = snapshot.find(directory + shard);
+        const auto* header = file != nullptr ? file->get<formats::SafetensorsHeader>() : nullptr;
+        if (header == nullptr) {
+            return std::nullopt;
+        }
+        parameters += header->parameter_count;
+    }
+    return parameters;
+}
+
+// The exact parameter count that another weights file of the directory gives
+// for the same tensor names: a safetensors file with its header, or another
+// index whose shards all have theirs. Llama-2 ships the same tensors as
+// float16 safetensors and float32 .bin shards, so the count carries over
+// where the byte size does not.
+std::optional<std::pair<uint64_t, std::string>>
+sibling_parameters(const Snapshot& snapshot, const Artifact& artifact,
+                   const formats::ShardIndex& index) {
+    std::string directory = path_directory(artifact.path);
+    auto names = mapped_names(index);
+    for (const auto& other : snapshot.artifacts) {
+        if (&other == &artifact || path_directory(other.path) != directory) {
+            continue;
+        }
+        if (const auto* header = other.get<formats::SafetensorsHeader>()) {
+            std::set<std::string> held;
+            for (const auto& tensor : header->tensors) {
+                held.insert(tensor.name);
+            }
+            if (held == names) {
+                return std::make_pair(header->parameter_count, other.path);
+            }
+        } else if (const auto* other_index = other.get<formats::ShardIndex>()) {
+            auto counted = counted_parameters(snapshot, directory, *other_index);
+            if (counted && mapped_names(*other_index) == names) {
+                return std::make_pair(*counted, other.path);
+            }
+        }
     }
     return std::nullopt;
 }
@@ -53,14 +116,22 @@ Json summarize_index(const Snapshot& snapshot, const Artifact& artifact,
         return summary;
     }
 
-    // Without the shards' headers, the parameter count follows from the
-    // total byte size when every tensor has the config's dtype, as in most
-    // released checkpoints.
+    if (auto sibling = sibling_parameters(snapshot, artifact, index)) {
+        summary["parameters"] = sibling->first;
+        summary["parameters_from"] = sibling->second;
+        return summary;
+    }
+
+    // Without any header, the parameter count follows from the total byte
+    // size if every tensor has the config's dtype. That assumption fails
+    // for checkpoints saved in another dtype (Llama-2's float32 .bin shards
+    // beside its float16 config), so the summary names it.
     auto dtype = sibling_torch_dtype(snapshot, artifact.path);
     uint64_t width = dtype ? torch_dtype_size(*dtype) : 0;
     if (index.total_size && width > 0) {
         summary["parameters"] = *index.total_size / width;
         summary["parameters_estimated"] = true;
+        summary["parameters_assumed_dtype"] = *dtype;
     }
     return summary;
 }
@@ -93,6 +164,21 @@ Json weights_totals(const Snapshot& snapshot, const std::vector<Json>& summaries
 }
 
 } // namespace
+
+std::string parameter_phrase(const Json& summary) {
+    if (!summary.contains("parameters")) {
+        return {};
+    }
+    std::string count = format_count(summary["parameters"].get<uint64_t>());
+    if (summary.value("parameters_estimated", false)) {
+        return "~" + count + " params if " + summary.value("parameters_assumed_dtype", "");
+    }
+    if (summary.contains("parameters_from")) {
+        return count + " params (same tensors as '" +
+               summary["parameters_from"].get<std::string>() + "')";
+    }
+    return count + " params";
+}
 
 uint64_t torch_dtype_size(std::string_view torch_dtype) {
     if (torch_dtype == "float16" || torch_dtype == "bfloat16" || torch_dtype == "half") {

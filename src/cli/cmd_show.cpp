@@ -78,11 +78,7 @@ void print_inventory(const artifacts::Inventory& inventory, bool color) {
             summary = "LFS pointer text, not under filter=lfs";
         }
         if (artifact.format == artifacts::Format::shard_index && enriched.contains("parameters")) {
-            summary +=
-                ", " + artifacts::format_count(enriched["parameters"].get<uint64_t>()) + " params";
-            if (enriched.value("parameters_estimated", false)) {
-                summary += " (estimated from total_size)";
-            }
+            summary += ", " + artifacts::parameter_phrase(enriched);
         }
         term::Color role_color = artifact.role == artifacts::Role::weights ? term::Color::cyan
                                  : artifact.role == artifacts::Role::tokenizer

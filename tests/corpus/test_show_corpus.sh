@@ -48,6 +48,15 @@ assert index["parameters"] == 6738415616 or index.get("parameters_estimated"), i
 print("llama-2 show: ok")
 PY
 
+# The first commit has float32 .bin shards beside a float16 config, all LFS
+# pointers without objects: each index's count is an estimate that names
+# the dtype it assumes.
+git mlv show 637a748 > "$work/show-first.txt"
+grep -q "pytorch_model.bin.index.json .*~13.48B params if float16" "$work/show-first.txt" ||
+    fail "show 637a748 does not name the assumed dtype: $(cat "$work/show-first.txt")"
+grep -q "estimated from total_size" "$work/show-first.txt" &&
+    fail "show 637a748 states an estimate without its assumption"
+
 # 2. An edit of vocab_size shows in status with the old and the new value.
 sed -i 's/"vocab_size": 32000/"vocab_size": 32001/' config.json
 git mlv status > "$work/status.txt"

@@ -76,6 +76,8 @@ TEST_CASE("shard index estimates from total_size") {
     Json summary = summarize_in(snapshot, *snapshot.find("model.safetensors.index.json"));
     CHECK(summary["parameters"] == 6'738'419'712);
     CHECK(summary["parameters_estimated"] == true);
+    CHECK(summary["parameters_assumed_dtype"] == "float16");
+    CHECK(parameter_phrase(summary) == "~6.74B params if float16");
     CHECK(summary["shards_missing"] == 0);
 }
 
@@ -119,4 +121,98 @@ TEST_CASE("weights totals through build") {
     Json summary = summarize_in(snapshot, snapshot.artifacts.front());
     CHECK(summary["tensors"] == 1);
     CHECK(snapshot.artifacts.front().role == Role::weights);
+}
+
+namespace {
+
+// The tensors of two_shard_index() as PyTorch shards whose LFS objects are
+// absent, with a total_size twice that of float16 (they are float32).
+formats::ShardIndex bin_index() {
+    formats::ShardIndex index;
+    index.total_size = 448;
+    index.weight_map = {{"a", "pytorch_model-00001-of-00002.bin"},
+                        {"b", "pytorch_model-00001-of-00002.bin"},
+                        {"c", "pytorch_model-00002-of-00002.bin"}};
+    index.shards = {"pytorch_model-00001-of-00002.bin", "pytorch_model-00002-of-00002.bin"};
+    return index;
+}
+
+SnapshotBuilder float32_bin_shards() {
+    SnapshotBuilder builder;
+    builder.add("config.json", Format::model_config, config_with_dtype("float16"))
+        .add("pytorch_model.bin.index.json", Format::shard_index, bin_index())
+        .add_pointer("pytorch_model-00001-of-00002.bin", Format::pytorch)
+        .add_pointer("pytorch_model-00002-of-00002.bin", Format::pytorch);
+    return builder;
+}
+
+} // namespace
+
+TEST_CASE("shard index counts from sibling index") {
+    // The safetensors shards have their headers, and the .bin index names
+    // the same tensors, so it has the same exact count.
+    SnapshotBuilder builder = float32_bin_shards();
+    builder.add("model.safetensors.index.json", Format::shard_index, two_shard_index(224))
+        .add("model-00001-of-00002.safetensors", Format::safetensors,
+             test::safetensors({test::tensor("a", "F16", {10, 10}), test::tensor("b", "F16", {5})}))
+        .add("model-00002-of-00002.safetensors", Format::safetensors,
+             test::safetensors({test::tensor("c", "F16", {7})}));
+    const Snapshot& snapshot = builder.snapshot();
+
+    Json summary = summarize_in(snapshot, *snapshot.find("pytorch_model.bin.index.json"));
+    CHECK(summary["parameters"] == 112);
+    CHECK(summary["parameters_from"] == "model.safetensors.index.json");
+    CHECK_FALSE(summary.contains("parameters_estimated"));
+    CHECK(parameter_phrase(summary) ==
+          "112 params (same tensors as 'model.safetensors.index.json')");
+}
+
+TEST_CASE("shard index counts from standalone file") {
+    SnapshotBuilder builder = float32_bin_shards();
+    builder.add("model.safetensors", Format::safetensors,
+                test::safetensors({test::tensor("a", "F16", {10, 10}),
+                                   test::tensor("b", "F16", {5}), test::tensor("c", "F16", {7})}));
+    const Snapshot& snapshot = builder.snapshot();
+
+    Json summary = summarize_in(snapshot, *snapshot.find("pytorch_model.bin.index.json"));
+    CHECK(summary["parameters"] == 112);
+    CHECK(summary["parameters_from"] == "model.safetensors");
+}
+
+TEST_CASE("shard index ignores other tensor sets") {
+    // A sibling with other tensors, or in another folder, gives no count.
+    // The estimate assumes the config's dtype and names it.
+    SnapshotBuilder builder = float32_bin_shards();
+    builder
+        .add("model.safetensors", Format::safetensors,
+             test::safetensors({test::tensor("a", "F16", {10, 10}), test::tensor("b", "F16", {5})}))
+        .add("sub/model.safetensors", Format::safetensors,
+             test::safetensors({test::tensor("a", "F16", {10, 10}), test::tensor("b", "F16", {5}),
+                                test::tensor("c", "F16", {7})}));
+    const Snapshot& snapshot = builder.snapshot();
+
+    Json summary = summarize_in(snapshot, *snapshot.find("pytorch_model.bin.index.json"));
+    CHECK(summary["parameters"] == 224);
+    CHECK(summary["parameters_estimated"] == true);
+    CHECK_FALSE(summary.contains("parameters_from"));
+    CHECK(parameter_phrase(summary) == "~224 params if float16");
+}
+
+TEST_CASE("shard index sibling without headers") {
+    // Both indexes lack their shards' headers: neither count is exact.
+    SnapshotBuilder builder = float32_bin_shards();
+    builder.add("model.safetensors.index.json", Format::shard_index, two_shard_index(224))
+        .add_pointer("model-00001-of-00002.safetensors", Format::safetensors)
+        .add_pointer("model-00002-of-00002.safetensors", Format::safetensors);
+    const Snapshot& snapshot = builder.snapshot();
+
+    Json bin = summarize_in(snapshot, *snapshot.find("pytorch_model.bin.index.json"));
+    CHECK(parameter_phrase(bin) == "~224 params if float16");
+    Json safetensors = summarize_in(snapshot, *snapshot.find("model.safetensors.index.json"));
+    CHECK(parameter_phrase(safetensors) == "~112 params if float16");
+}
+
+TEST_CASE("parameter phrase without count") {
+    CHECK(parameter_phrase(Json::object()).empty());
+    CHECK(parameter_phrase(Json{{"parameters", 6'738'415'616}}) == "6.74B params");
 }

@@ -39,10 +39,17 @@ Result<Inventory> build_inventory(const git::Repository& repo, store::Cache& cac
                                   const InventoryRequest& request);
 
 // The summary of `artifact` within `snapshot`: summarize(artifact), and for
-// a shard index the tensor and parameter counts summed over the shards whose
-// headers are present, or estimated from total_size and the dtype
-// ("parameters_estimated": true) when they are not.
+// a shard index its parameter count. The count is summed over the shards'
+// headers when all are present. Otherwise it comes from another weights file
+// of the directory with the same tensor names ("parameters_from": its path),
+// or else it is estimated from total_size and the config's torch_dtype
+// ("parameters_estimated": true, "parameters_assumed_dtype": "float16").
 Json summarize_in(const Snapshot& snapshot, const Artifact& artifact);
+
+// The parameter count of an index summary as `git mlv show` prints it:
+// "6.74B params", "6.74B params (same tensors as 'model.safetensors.index.json')"
+// or "~13.48B params if float16"; empty when the summary has no count.
+std::string parameter_phrase(const Json& summary);
 
 // The dtype size in bytes that torch_dtype names ("float16" -> 2), or 0.
 uint64_t torch_dtype_size(std::string_view torch_dtype);
