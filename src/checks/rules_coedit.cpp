@@ -104,8 +104,6 @@ Contract contract_of(const Artifact& artifact) {
         // shard size, so the shapes of all safetensors files of a directory
         // together define the model (see weight_shapes_change).
         contract["architecture"] = std::nullopt;
-    } else if (const auto* gguf = artifact.get<formats::GgufFile>()) {
-        contract["architecture"] = shapes_digest(gguf->tensors);
     } else if (artifact.get<formats::ShardIndex>() != nullptr) {
         // An index follows the model's shapes, but a new index (another
         // shard size, another weight format) asks nothing of other files.
@@ -140,16 +138,19 @@ std::map<std::string, const Artifact*> by_path(const artifacts::Snapshot& snapsh
     return out;
 }
 
-// The files of `snapshot` by path, without the safetensors files that are
-// not the model's weights (detail::model_weights_paths). An added or changed
-// `adapter_model.safetensors` or `extra.safetensors` changes nothing that
-// config.json describes, and a changed config.json requires nothing of them.
+// The files of `snapshot` by path, without the weights files that config.json
+// does not describe: safetensors files that are not the model's weights
+// (detail::model_weights_paths) and GGUF files, which carry their own
+// metadata. An added or changed `adapter_model.safetensors`, `extra.safetensors`
+// or `model-q4_0.gguf` changes nothing that config.json describes, and a
+// changed config.json requires nothing of them.
 std::map<std::string, const Artifact*> without_extra_weights(const artifacts::Snapshot& snapshot) {
     auto model_weights = detail::model_weights_paths(snapshot);
     std::map<std::string, const Artifact*> out;
     for (const auto& artifact : snapshot.artifacts) {
-        if (artifact.format == artifacts::Format::safetensors &&
-            model_weights.count(artifact.path) == 0) {
+        bool extra_safetensors = artifact.format == artifacts::Format::safetensors &&
+                                 model_weights.count(artifact.path) == 0;
+        if (extra_safetensors || artifact.format == artifacts::Format::gguf) {
             continue;
         }
         out.emplace(artifact.path, &artifact);

@@ -187,3 +187,16 @@ TEST_CASE("co-edit: extra weights file not stale") {
     REQUIRE(stale.size() == 1);
     CHECK(stale[0].paths[0] == "model.safetensors");
 }
+
+TEST_CASE("co-edit: gguf conversion added") {
+    // A GGUF file carries its own metadata, so adding one requires no change to
+    // config.json or the safetensors weights.
+    SnapshotBuilder parent;
+    parent.add("config.json", Format::model_config, model_config(8))
+        .add("model.safetensors", Format::safetensors, model_weights(8));
+    formats::GgufFile gguf;
+    gguf.tensors = {tensor("token_embd.weight", "F16", {8, 100})};
+    SnapshotBuilder state = parent;
+    state.add("model-q4_0.gguf", Format::gguf, gguf);
+    CHECK(with_rule(check(state.snapshot(), &parent.snapshot()), "co-edit-stale").empty());
+}
