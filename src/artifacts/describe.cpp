@@ -77,12 +77,16 @@ Format detect_format(std::string_view path, std::string_view first_bytes) {
 
 Format detect_format_from(Format by_name, std::string_view first_bytes) {
     // Content wins where names lie: a GGUF saved as .bin, a zip checkpoint
-    // named .ckpt, an HDF5 file without the extension.
+    // named .ckpt, an HDF5 file without the extension. Only binary and
+    // weights formats are sniffed. A file whose role rules out weights
+    // readers gets neither (see format_for_role), so the description cached
+    // for a content id and format does not depend on the role.
+    bool sniffable = by_name == Format::binary || is_weights_format(by_name);
+    if (!sniffable) {
+        return by_name;
+    }
     if (starts_with(first_bytes, "GGUF") || starts_with(first_bytes, "FUGG")) {
         return Format::gguf;
-    }
-    if (by_name == Format::training_args) {
-        return by_name;
     }
     if (by_name == Format::binary && (is_zip(first_bytes) || is_pickle(first_bytes))) {
         return Format::pytorch;

@@ -233,6 +233,7 @@ Result<Inventory> build_inventory(const git::Repository& repo, store::Cache& cac
         return snapshot.error();
     }
     inventory.snapshot = std::move(*snapshot);
+    inventory.warnings = loader.warnings();
 
     auto source = request.source == InventorySource::commit  ? git::AttributeSource::commit
                   : request.source == InventorySource::index ? git::AttributeSource::index

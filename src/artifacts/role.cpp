@@ -273,19 +273,30 @@ bool path_matches(std::string_view pattern, std::string_view path) {
     return glob_match(pattern, path);
 }
 
-Role resolve_role(std::string_view path, const std::optional<std::string>& attribute,
-                  const std::vector<RolePattern>& patterns) {
+std::string role_names_list() {
+    std::string out;
+    for (const auto& entry : role_names) {
+        if (!out.empty()) {
+            out += ", ";
+        }
+        out += entry.name;
+    }
+    return out;
+}
+
+ResolvedRole resolve_role(std::string_view path, const std::optional<std::string>& attribute,
+                          const std::vector<RolePattern>& patterns) {
     if (attribute) {
         if (auto role = parse_role(*attribute)) {
-            return *role;
+            return {*role, RoleOrigin::attribute};
         }
     }
     for (auto it = patterns.rbegin(); it != patterns.rend(); ++it) {
         if (path_matches(it->pattern, path)) {
-            return it->role;
+            return {it->role, RoleOrigin::configuration};
         }
     }
-    return builtin_role(path);
+    return {builtin_role(path), RoleOrigin::builtin};
 }
 
 Format format_from_path(std::string_view path) {
@@ -356,6 +367,78 @@ Format format_from_path(std::string_view path) {
         return Format::text;
     }
     return Format::binary;
+}
+
+bool is_weights_format(Format format) {
+    switch (format) {
+    case Format::safetensors:
+    case Format::shard_index:
+    case Format::gguf:
+    case Format::pytorch:
+    case Format::onnx:
+    case Format::keras_h5:
+    case Format::flax_msgpack:
+    case Format::tflite:
+        return true;
+    default:
+        return false;
+    }
+}
+
+Format format_for_role(Format path_format, Role role) {
+    switch (role) {
+    case Role::weights:
+    case Role::training:
+        return path_format;
+    case Role::tokenizer:
+    case Role::config:
+        // A shard index is JSON, so it is still validated as JSON.
+        if (path_format == Format::shard_index) {
+            return Format::json;
+        }
+        return is_weights_format(path_format) ? Format::binary : path_format;
+    case Role::docs:
+    case Role::other:
+        break;
+    }
+
+    switch (path_format) {
+    case Format::json:
+    case Format::markdown:
+    case Format::text:
+    case Format::binary:
+        return path_format;
+    case Format::shard_index:
+    case Format::model_config:
+    case Format::generation_config:
+    case Format::adapter_config:
+    case Format::preprocessor_config:
+    case Format::trainer_state:
+    case Format::tokenizer_json:
+    case Format::tokenizer_config:
+    case Format::special_tokens_map:
+    case Format::added_tokens:
+    case Format::vocab_json:
+        return Format::json;
+    case Format::vocab_txt:
+    case Format::merges_txt:
+    case Format::chat_template:
+        return Format::text;
+    default:
+        // Weights formats, SentencePiece models and training_args (a
+        // pickle inside a zip, or JSON) get no reader.
+        return Format::binary;
+    }
+}
+
+ContentSniffing content_sniffing(const ResolvedRole& role) {
+    if (role.role == Role::weights || role.role == Role::training) {
+        return ContentSniffing::allowed;
+    }
+    if (role.origin == RoleOrigin::builtin && role.role == Role::other) {
+        return ContentSniffing::allowed;
+    }
+    return ContentSniffing::off;
 }
 
 } // namespace mlv::artifacts

@@ -38,8 +38,10 @@ bool selected(const std::string& path, const std::vector<std::string>& paths) {
     return false;
 }
 
-// Formats whose content nothing reads; their bytes are hashed but not parsed.
-bool has_reader(Format format) {
+// Returns false for formats whose content nothing reads; their bytes are
+// hashed but not parsed. A binary file is read only when its first bytes may
+// still make it a checkpoint.
+bool has_reader(Format format, ContentSniffing sniffing) {
     switch (format) {
     case Format::markdown:
     case Format::text:
@@ -47,6 +49,8 @@ bool has_reader(Format format) {
     case Format::flax_msgpack:
     case Format::tflite:
         return false;
+    case Format::binary:
+        return sniffing == ContentSniffing::allowed;
     default:
         return true;
     }
@@ -72,8 +76,8 @@ Loader::Loader(const git::Repository& repo, store::Cache& cache,
     : repo_(repo), cache_(cache), role_patterns_(std::move(role_patterns)) {
 }
 
-Role Loader::role_of(const std::string& path, git::AttributeSource source,
-                     const std::string& commit_id) {
+ResolvedRole Loader::role_of(const std::string& path, git::AttributeSource source,
+                             const std::string& commit_id) {
     auto attribute = repo_.attribute(path, "mlv-role", source, commit_id);
     std::optional<std::string> value;
     if (attribute) {
@@ -81,18 +85,28 @@ Role Loader::role_of(const std::string& path, git::AttributeSource source,
     } else {
         trace::log("artifacts", attribute.error().message);
     }
+    // "false" is the unset attribute (-mlv-role), which asks for no override.
+    if (value && *value != "false" && !parse_role(*value) &&
+        unknown_role_values_.insert(*value).second) {
+        warnings_.push_back("unknown role '" + *value + "' in attribute mlv-role for '" + path +
+                            "'; expected one of " + role_names_list());
+    }
     return resolve_role(path, value, role_patterns_);
 }
 
-std::shared_ptr<const Description>
-Loader::describe_cached(const std::string& oid, Format path_format, const ByteSource& source) {
-    if (auto cached = cache_.description(oid, path_format)) {
+std::shared_ptr<const Description> Loader::describe_cached(const std::string& oid, Format format,
+                                                           ContentSniffing sniffing,
+                                                           const ByteSource& source) {
+    if (auto cached = cache_.description(oid, format)) {
         return cached;
     }
-    auto head = source.read_string(0, std::min<uint64_t>(source.size(), sniff_size));
-    Format format = detect_format_from(path_format, head ? *head : std::string());
-    auto description = std::make_shared<const Description>(describe(format, source));
-    cache_.put_description(oid, path_format, description);
+    Format detected = format;
+    if (sniffing == ContentSniffing::allowed) {
+        auto head = source.read_string(0, std::min<uint64_t>(source.size(), sniff_size));
+        detected = detect_format_from(format, head ? *head : std::string());
+    }
+    auto description = std::make_shared<const Description>(describe(detected, source));
+    cache_.put_description(oid, format, description);
     return description;
 }
 
@@ -126,9 +140,11 @@ Result<Artifact> Loader::load_blob(const std::string& path, const std::string& b
     Artifact artifact;
     artifact.path = path;
     artifact.blob_id = blob_id;
-    artifact.role = role_of(path, source, commit_id);
-    Format path_format = format_from_path(path);
-    artifact.format = path_format;
+    ResolvedRole role = role_of(path, source, commit_id);
+    artifact.role = role.role;
+    Format format = format_for_role(format_from_path(path), role.role);
+    ContentSniffing sniffing = content_sniffing(role);
+    artifact.format = format;
 
     // The blob is read at most once: for hashing when its digest is not
     // cached, and for describing when its description is not cached.
@@ -141,7 +157,7 @@ Result<Artifact> Loader::load_blob(const std::string& path, const std::string& b
     artifact.size = record->size;
     artifact.storage = record->lfs ? lfs_storage(repo_, record->oid) : Storage::git;
 
-    if (!has_reader(path_format)) {
+    if (!has_reader(format, sniffing)) {
         return artifact;
     }
     if (artifact.storage == Storage::lfs) {
@@ -150,9 +166,9 @@ Result<Artifact> Loader::load_blob(const std::string& path, const std::string& b
             artifact.storage = Storage::lfs_missing;
             return artifact;
         }
-        artifact.description = describe_cached(artifact.oid, path_format, **file);
+        artifact.description = describe_cached(artifact.oid, format, sniffing, **file);
     } else if (artifact.storage == Storage::git) {
-        if (auto cached = cache_.description(artifact.oid, path_format)) {
+        if (auto cached = cache_.description(artifact.oid, format)) {
             artifact.description = cached;
         } else {
             if (!content) {
@@ -163,7 +179,7 @@ Result<Artifact> Loader::load_blob(const std::string& path, const std::string& b
                 content = std::move(*bytes);
             }
             MemorySource memory(*content);
-            artifact.description = describe_cached(artifact.oid, path_format, memory);
+            artifact.description = describe_cached(artifact.oid, format, sniffing, memory);
         }
     }
     if (artifact.description) {
@@ -220,9 +236,11 @@ Result<Artifact> Loader::load_file(const std::string& path) {
 
     Artifact artifact;
     artifact.path = path;
-    artifact.role = role_of(path, git::AttributeSource::worktree, {});
-    Format path_format = format_from_path(path);
-    artifact.format = path_format;
+    ResolvedRole role = role_of(path, git::AttributeSource::worktree, {});
+    artifact.role = role.role;
+    Format format = format_for_role(format_from_path(path), role.role);
+    ContentSniffing sniffing = content_sniffing(role);
+    artifact.format = format;
 
     auto record = file_record(path, *stat);
     if (!record) {
@@ -232,7 +250,7 @@ Result<Artifact> Loader::load_file(const std::string& path) {
     artifact.size = record->size;
     artifact.storage = record->lfs ? lfs_storage(repo_, record->oid) : Storage::git;
 
-    if (!has_reader(path_format) || artifact.storage == Storage::lfs_missing) {
+    if (!has_reader(format, sniffing) || artifact.storage == Storage::lfs_missing) {
         return artifact;
     }
     std::string content_path =
@@ -241,7 +259,7 @@ Result<Artifact> Loader::load_file(const std::string& path) {
     if (!file) {
         return file.error();
     }
-    artifact.description = describe_cached(artifact.oid, path_format, **file);
+    artifact.description = describe_cached(artifact.oid, format, sniffing, **file);
     artifact.format = artifact.description->format;
     return artifact;
 }
@@ -254,8 +272,8 @@ Artifact Loader::load_file_or_error(const std::string& path) {
     trace::log("artifacts", artifact.error().message);
     Artifact unreadable;
     unreadable.path = path;
-    unreadable.role = role_of(path, git::AttributeSource::worktree, {});
-    unreadable.format = format_from_path(path);
+    unreadable.role = role_of(path, git::AttributeSource::worktree, {}).role;
+    unreadable.format = format_for_role(format_from_path(path), unreadable.role);
     auto description = std::make_shared<Description>();
     description->format = unreadable.format;
     description->error = artifact.error().message;

@@ -315,6 +315,8 @@ Result<CheckReport> check_working_state(const git::Repository& repo, store::Cach
     }
     report.states.push_back(std::move(checked->checked));
     add_findings(std::move(checked->findings), nullptr, report);
+    report.warnings.insert(report.warnings.end(), loader.warnings().begin(),
+                           loader.warnings().end());
     return report;
 }
 
@@ -550,6 +552,8 @@ Result<CheckReport> run_check(const git::Repository& repo, store::Cache& cache,
     if (range && range_errors == RangeErrors::fixed_later_warns) {
         relax_fixed_errors(*commits, per_commit, report);
     }
+    report.warnings.insert(report.warnings.end(), loader.warnings().begin(),
+                           loader.warnings().end());
     return report;
 }
 

@@ -214,9 +214,10 @@ void run_diff(const DiffCommandOptions& options, const CommandContext& context) 
     auto repo = open_repository();
     auto request = parse_request(repo, options.arguments, context.after_separator);
     auto cache = open_cache(repo);
-    artifacts::Loader loader(repo, *cache);
+    artifacts::Loader loader(repo, *cache, load_role_patterns(repo));
 
     auto comparison = build_comparison(repo, loader, request, options.staged);
+    print_loader_warnings(loader);
     auto diff_options = lifecycle::repository_diff_options(repo);
     auto diff = lifecycle::diff_change_set(comparison.changes, diff_options, &comparison.context);
     cache->flush();

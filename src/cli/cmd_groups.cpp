@@ -117,6 +117,7 @@ int run_groups(const GroupsCommandOptions& options, const CommandContext& contex
     artifacts::Loader loader(repo, *cache);
     const auto history = value_or_die(lifecycle::classify_history(repo, loader, options.range));
     cache->flush();
+    print_loader_warnings(loader);
 
     lifecycle::GroupsOptions mining;
     mining.bulk_node_limit = options.bulk_node_limit;

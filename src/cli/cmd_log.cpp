@@ -325,6 +325,7 @@ void run_log(const LogOptions& options, const CommandContext& context) {
     auto records =
         value_or_die(lifecycle::classify_history(repo, loader, options.range, history_options));
     cache->flush();
+    print_loader_warnings(loader);
 
     if (options.json) {
         print_json_output(records, options, wanted);

@@ -66,6 +66,7 @@ int run_report(const ReportCommandOptions& options, const CommandContext& contex
     artifacts::Loader loader(repo, *cache);
     const auto history = value_or_die(lifecycle::classify_history(repo, loader, options.range));
     cache->flush();
+    print_loader_warnings(loader);
 
     const auto groups = lifecycle::mine_groups(history, checks::builtin_groups());
     const std::string html =

@@ -144,6 +144,9 @@ int run_show(const ShowOptions& options, const CommandContext& context) {
                      : options.staged ? artifacts::InventorySource::index
                                       : artifacts::InventorySource::commit;
     auto inventory = value_or_die(artifacts::build_inventory(repo, *cache, request));
+    for (const auto& warning : inventory.warnings) {
+        print_warning(warning);
+    }
 
     if (options.json) {
         print_json(inventory_json(inventory));

@@ -109,6 +109,7 @@ int run_status(const StatusOptions& options) {
     auto cache = open_cache(repo);
     artifacts::Loader loader(repo, *cache, load_role_patterns(repo));
     auto report = value_or_die(worktree::compute_status(repo, loader));
+    print_loader_warnings(loader);
 
     if (options.json) {
         print_json(worktree::to_json(report));

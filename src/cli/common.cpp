@@ -320,6 +320,12 @@ ArgumentRules range_rules(std::string command) {
     return rules;
 }
 
+void print_loader_warnings(const artifacts::Loader& loader) {
+    for (const auto& warning : loader.warnings()) {
+        print_warning(warning);
+    }
+}
+
 void add_verbose_flag(CLI::App& command) {
     command.add_flag_callback(
         "-v,--verbose", [] { trace::set_enabled(true); },

@@ -2,7 +2,7 @@
 // revisions from paths, usage lines, printing.
 #pragma once
 
-#include "mlv/artifacts/role.hpp"
+#include "mlv/artifacts/snapshot.hpp"
 #include "mlv/git/repository.hpp"
 #include "mlv/store/cache.hpp"
 #include "mlv/util/json.hpp"
@@ -110,6 +110,9 @@ RevisionsAndPaths resolve_arguments(const git::Repository& repo,
 // The rules of the commands that walk one revision or A..B range and take no
 // paths (log, groups, report).
 ArgumentRules range_rules(std::string command);
+
+// Prints each of `loader`'s warnings as "warning: <message>" on stderr.
+void print_loader_warnings(const artifacts::Loader& loader);
 
 // Adds -v/--verbose, which turns on trace output, to a command.
 void add_verbose_flag(CLI::App& command);

@@ -58,7 +58,7 @@ Artifact unreadable_artifact(const std::string& path, const std::string& blob_id
     Artifact artifact;
     artifact.path = path;
     artifact.role = artifacts::builtin_role(path);
-    artifact.format = artifacts::format_from_path(path);
+    artifact.format = artifacts::format_for_role(artifacts::format_from_path(path), artifact.role);
     artifact.blob_id = blob_id;
     artifact.oid = blob_id; // stands in for the content id: equal blobs, equal ids
     auto description = std::make_shared<artifacts::Description>();

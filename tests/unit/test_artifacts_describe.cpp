@@ -25,7 +25,7 @@ TEST_CASE("detect_format from names") {
 }
 
 TEST_CASE("detect_format content wins") {
-    // GGUF magic wins over any extension, also the pre-release "FUGG".
+    // GGUF magic wins over a weights extension, also the pre-release "FUGG".
     CHECK(detect_format("model.bin", "GGUF\x03\x00\x00\x00"s) == Format::gguf);
     CHECK(detect_format("model.safetensors", "GGUF") == Format::gguf);
     CHECK(detect_format("example.gguf", "FUGG") == Format::gguf);
@@ -39,6 +39,14 @@ TEST_CASE("detect_format content wins") {
 TEST_CASE("detect_format training_args stays") {
     CHECK(detect_format("training_args.bin", "PK\x03\x04"s) == Format::training_args);
     CHECK(detect_format("training_args.bin", "\x80\x04"s) == Format::training_args);
+    CHECK(detect_format("training_args.bin", "GGUF"s) == Format::training_args);
+}
+
+TEST_CASE("detect_format leaves text formats") {
+    CHECK(detect_format("data.json", "GGUF") == Format::json);
+    CHECK(detect_format("notes.txt", "PK\x03\x04"s) == Format::text);
+    CHECK(detect_format("tokenizer.model", "GGUF") == Format::sentencepiece);
+    CHECK(detect_format("config.json", "GGUF") == Format::model_config);
 }
 
 TEST_CASE("describe safetensors known answers") {

@@ -65,12 +65,82 @@ TEST_CASE("builtin roles of the hugging face layout") {
 TEST_CASE("role attribute and patterns override") {
     std::vector<RolePattern> patterns = {{"*.weights", Role::weights},
                                          {"extra/*.json", Role::config}};
-    CHECK(resolve_role("a/b.weights", std::nullopt, patterns) == Role::weights);
-    CHECK(resolve_role("extra/x.json", std::nullopt, patterns) == Role::config);
-    CHECK(resolve_role("other/extra/x.json", std::nullopt, patterns) == Role::other);
-    CHECK(resolve_role("model.safetensors", std::string("docs"), patterns) == Role::docs);
+    CHECK(resolve_role("a/b.weights", std::nullopt, patterns).role == Role::weights);
+    CHECK(resolve_role("extra/x.json", std::nullopt, patterns).role == Role::config);
+    CHECK(resolve_role("other/extra/x.json", std::nullopt, patterns).role == Role::other);
+    CHECK(resolve_role("model.safetensors", std::string("docs"), patterns).role == Role::docs);
     // An invalid attribute value falls back to patterns and built-ins.
-    CHECK(resolve_role("model.safetensors", std::string("bogus"), patterns) == Role::weights);
+    CHECK(resolve_role("model.safetensors", std::string("bogus"), patterns).role == Role::weights);
+}
+
+TEST_CASE("role origin follows precedence") {
+    std::vector<RolePattern> patterns = {{"*.bin", Role::docs}};
+    CHECK(resolve_role("notes.bin", std::string("other"), patterns).origin ==
+          RoleOrigin::attribute);
+    CHECK(resolve_role("notes.bin", std::string("other"), patterns).role == Role::other);
+    CHECK(resolve_role("notes.bin", std::nullopt, patterns).origin == RoleOrigin::configuration);
+    CHECK(resolve_role("notes.bin", std::string("banana"), patterns).origin ==
+          RoleOrigin::configuration);
+    CHECK(resolve_role("notes.txt", std::nullopt, patterns).origin == RoleOrigin::builtin);
+}
+
+TEST_CASE("role names list for messages") {
+    CHECK(role_names_list() == "weights, tokenizer, config, training, docs, other");
+}
+
+TEST_CASE("format_for_role keeps weights readers") {
+    for (Role role : {Role::weights, Role::training}) {
+        CAPTURE(to_string(role));
+        CHECK(format_for_role(Format::pytorch, role) == Format::pytorch);
+        CHECK(format_for_role(Format::safetensors, role) == Format::safetensors);
+        CHECK(format_for_role(Format::shard_index, role) == Format::shard_index);
+        CHECK(format_for_role(Format::training_args, role) == Format::training_args);
+        CHECK(format_for_role(Format::model_config, role) == Format::model_config);
+    }
+}
+
+TEST_CASE("format_for_role tokenizer and config") {
+    for (Role role : {Role::tokenizer, Role::config}) {
+        CAPTURE(to_string(role));
+        CHECK(format_for_role(Format::pytorch, role) == Format::binary);
+        CHECK(format_for_role(Format::gguf, role) == Format::binary);
+        CHECK(format_for_role(Format::onnx, role) == Format::binary);
+        CHECK(format_for_role(Format::shard_index, role) == Format::json);
+        CHECK(format_for_role(Format::tokenizer_json, role) == Format::tokenizer_json);
+        CHECK(format_for_role(Format::model_config, role) == Format::model_config);
+        CHECK(format_for_role(Format::sentencepiece, role) == Format::sentencepiece);
+    }
+}
+
+TEST_CASE("format_for_role docs and other") {
+    for (Role role : {Role::docs, Role::other}) {
+        CAPTURE(to_string(role));
+        CHECK(format_for_role(Format::pytorch, role) == Format::binary);
+        CHECK(format_for_role(Format::safetensors, role) == Format::binary);
+        CHECK(format_for_role(Format::gguf, role) == Format::binary);
+        CHECK(format_for_role(Format::sentencepiece, role) == Format::binary);
+        CHECK(format_for_role(Format::training_args, role) == Format::binary);
+        CHECK(format_for_role(Format::shard_index, role) == Format::json);
+        CHECK(format_for_role(Format::model_config, role) == Format::json);
+        CHECK(format_for_role(Format::tokenizer_json, role) == Format::json);
+        CHECK(format_for_role(Format::vocab_txt, role) == Format::text);
+        CHECK(format_for_role(Format::chat_template, role) == Format::text);
+        CHECK(format_for_role(Format::markdown, role) == Format::markdown);
+        CHECK(format_for_role(Format::json, role) == Format::json);
+        CHECK(format_for_role(Format::text, role) == Format::text);
+        CHECK(format_for_role(Format::binary, role) == Format::binary);
+    }
+}
+
+TEST_CASE("content sniffing by role and origin") {
+    CHECK(content_sniffing({Role::weights, RoleOrigin::attribute}) == ContentSniffing::allowed);
+    CHECK(content_sniffing({Role::training, RoleOrigin::builtin}) == ContentSniffing::allowed);
+    CHECK(content_sniffing({Role::other, RoleOrigin::builtin}) == ContentSniffing::allowed);
+    CHECK(content_sniffing({Role::other, RoleOrigin::attribute}) == ContentSniffing::off);
+    CHECK(content_sniffing({Role::other, RoleOrigin::configuration}) == ContentSniffing::off);
+    CHECK(content_sniffing({Role::docs, RoleOrigin::builtin}) == ContentSniffing::off);
+    CHECK(content_sniffing({Role::config, RoleOrigin::builtin}) == ContentSniffing::off);
+    CHECK(content_sniffing({Role::tokenizer, RoleOrigin::configuration}) == ContentSniffing::off);
 }
 
 TEST_CASE("path_matches like gitattributes") {

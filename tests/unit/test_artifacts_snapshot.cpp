@@ -127,6 +127,95 @@ TEST_CASE("snapshot role from git attribute") {
     CHECK(snapshot->find(".gitattributes")->role == Role::other);
 }
 
+TEST_CASE("snapshot docs role skips weights reader") {
+    TempRepository fixture;
+    // Not a checkpoint: the PyTorch reader would reject it, and an explicit
+    // GGUF magic would otherwise win over the name.
+    fixture.write(".gitattributes", "notes.bin mlv-role=docs\nmagic.bin mlv-role=other\n");
+    fixture.write("notes.bin", "meeting notes, not a checkpoint\n");
+    fixture.write("magic.bin", "GGUF\x03 but truncated");
+    fixture.write("card.json", "{\"model_type\": 1}");
+    fixture.write("config.json", "{broken");
+    fixture.write(".mlv.json", "{}");
+    fixture.commit_all("notes");
+    auto repo = fixture.open();
+    store::Cache cache("");
+    Loader loader(repo, cache, {{"config.json", Role::docs}});
+
+    auto commit = loader.load_commit(*repo.resolve_commit("HEAD"));
+    REQUIRE(commit.ok());
+    auto worktree = loader.load_worktree();
+    REQUIRE(worktree.ok());
+    for (const Snapshot* snapshot : {&*commit, &*worktree}) {
+        const Artifact* notes = snapshot->find("notes.bin");
+        REQUIRE(notes != nullptr);
+        CHECK(notes->role == Role::docs);
+        CHECK(notes->format == Format::binary);
+        CHECK(notes->description == nullptr);
+        CHECK(notes->size == 32);
+        CHECK(notes->oid == hash_bytes("meeting notes, not a checkpoint\n").sha256);
+
+        const Artifact* magic = snapshot->find("magic.bin");
+        REQUIRE(magic != nullptr);
+        CHECK(magic->role == Role::other);
+        CHECK(magic->format == Format::binary);
+        CHECK(magic->description == nullptr);
+
+        // A config.json given the docs role is validated as plain JSON only.
+        const Artifact* config = snapshot->find("config.json");
+        REQUIRE(config != nullptr);
+        CHECK(config->role == Role::docs);
+        CHECK(config->format == Format::json);
+        REQUIRE(config->description != nullptr);
+        CHECK(config->get<formats::ModelConfig>() == nullptr);
+        CHECK(config->description->error.has_value());
+    }
+}
+
+TEST_CASE("snapshot built-in other still sniffed") {
+    TempRepository fixture;
+    fixture.write("checkpoint", test::torch_zip_bytes("archive", {8}));
+    fixture.commit_all("checkpoint");
+    auto repo = fixture.open();
+    store::Cache cache("");
+    Loader loader(repo, cache);
+    auto snapshot = loader.load_commit(*repo.resolve_commit("HEAD"));
+    REQUIRE(snapshot.ok());
+    const Artifact* checkpoint = snapshot->find("checkpoint");
+    REQUIRE(checkpoint != nullptr);
+    CHECK(checkpoint->role == Role::other);
+    CHECK(checkpoint->format == Format::pytorch);
+    CHECK(checkpoint->get<formats::TorchCheckpoint>() != nullptr);
+}
+
+TEST_CASE("snapshot warns once per unknown role") {
+    TempRepository fixture;
+    fixture.write(".gitattributes", "*.bin mlv-role=banana\n*.dat mlv-role=Weights\n"
+                                    "*.txt -mlv-role\n");
+    fixture.write("a.bin", "a");
+    fixture.write("b.bin", "b");
+    fixture.write("c.dat", "c");
+    fixture.write("d.txt", "d");
+    fixture.commit_all("unknown roles");
+    auto repo = fixture.open();
+    store::Cache cache("");
+    Loader loader(repo, cache);
+    auto commit = loader.load_commit(*repo.resolve_commit("HEAD"));
+    REQUIRE(commit.ok());
+    REQUIRE(loader.load_worktree().ok());
+
+    // The unknown value falls back to the built-in role.
+    CHECK(commit->find("a.bin")->role == Role::weights);
+    CHECK(commit->find("c.dat")->role == Role::other);
+    REQUIRE(loader.warnings().size() == 2);
+    CHECK(loader.warnings()[0] == "unknown role 'banana' in attribute mlv-role for 'a.bin'; "
+                                  "expected one of weights, tokenizer, config, training, docs, "
+                                  "other");
+    CHECK(loader.warnings()[1] == "unknown role 'Weights' in attribute mlv-role for 'c.dat'; "
+                                  "expected one of weights, tokenizer, config, training, docs, "
+                                  "other");
+}
+
 TEST_CASE("snapshot of the working tree") {
     TempRepository fixture;
     fixture.write("config.json", config_text);

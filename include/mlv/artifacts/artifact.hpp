@@ -49,8 +49,9 @@ struct Description {
 Description describe(Format format, const ByteSource& source);
 
 // Decides the format from the path and, for ambiguous names, the first bytes
-// of the content: a `.bin` that is a zip or pickle is a PyTorch checkpoint,
-// `training_args.bin` is training_args, GGUF magic wins over the extension.
+// of the content: a file without a known extension that is a zip or pickle is
+// a PyTorch checkpoint, and GGUF magic wins over a weights extension. Text,
+// JSON, tokenizer and training_args formats keep the format of the name.
 Format detect_format(std::string_view path, std::string_view first_bytes);
 
 // The same decision from the format the path names.

@@ -29,6 +29,8 @@ struct Inventory {
     std::vector<Json> summaries;
     // One line per malformed artifact: "cannot read 'x': <what is wrong>".
     std::vector<std::string> problems;
+    // Loader::warnings(), for stderr.
+    std::vector<std::string> warnings;
     // Totals over the weights: files, bytes, parameters (when known).
     Json totals;
 };

@@ -31,11 +31,23 @@ struct RolePattern {
 // Returns whether `path` matches the gitattributes-style `pattern`.
 bool path_matches(std::string_view pattern, std::string_view path);
 
+// The source of a path's role, from lowest to highest precedence.
+enum class RoleOrigin { builtin, configuration, attribute };
+
+struct ResolvedRole {
+    Role role = Role::other;
+    RoleOrigin origin = RoleOrigin::builtin;
+};
+
+// The valid role names, comma-separated in declaration order, for messages.
+std::string role_names_list();
+
 // Resolves the role of `path`: the Git attribute `mlv-role` wins when set to
 // a valid role, then the last matching configured pattern, then the built-in
-// patterns.
-Role resolve_role(std::string_view path, const std::optional<std::string>& attribute,
-                  const std::vector<RolePattern>& patterns);
+// patterns. An attribute value that is not a role name is skipped here, and
+// the caller reports it.
+ResolvedRole resolve_role(std::string_view path, const std::optional<std::string>& attribute,
+                          const std::vector<RolePattern>& patterns);
 
 // What a file's bytes are, decided from its name and, where names are
 // ambiguous, its first bytes.
@@ -75,5 +87,32 @@ std::optional<Format> parse_format(std::string_view name);
 // Returns the format that `path` names. Content is not looked at, so
 // ambiguous names (`*.bin`, `*.model`) get their usual format.
 Format format_from_path(std::string_view path);
+
+// Returns whether `format` has a weights reader (safetensors, shard index,
+// GGUF, PyTorch, ONNX) or is a weights format only detected (Keras HDF5,
+// Flax msgpack, TFLite).
+bool is_weights_format(Format format);
+
+// Returns the format a file is read as once its role is known, so that the
+// role decides which reader runs:
+// - weights and training files keep `path_format` (checkpoints such as
+//   optimizer.pt are training files read by the PyTorch reader);
+// - tokenizer and config files are not read by a weights reader;
+// - docs and other files get only the generic readers: JSON stays JSON
+//   (config and tokenizer JSON formats become `json`), text-like formats
+//   become `text`, and everything else becomes `binary`.
+// Unchanged formats come back as given.
+Format format_for_role(Format path_format, Role role);
+
+// Whether the first bytes of a file may change the format its name gives
+// (a GGUF magic, a zip or pickle without a weights extension).
+enum class ContentSniffing { allowed, off };
+
+// Returns whether content may decide `role`'s format: for weights and
+// training files, and for files that no pattern or attribute gave a role
+// and that the built-in patterns leave as other. A role the repository
+// assigns is otherwise final, so a `notes.bin` declared docs is never read as
+// a checkpoint.
+ContentSniffing content_sniffing(const ResolvedRole& role);
 
 } // namespace mlv::artifacts

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -58,17 +59,25 @@ class Loader {
     // The file is hashed only when the cache has no record with that stat.
     Result<store::WorktreeRecord> file_record(const std::string& path, const FileStat& stat);
 
+    // Warnings about the repository's setup met while loading, such as an
+    // unknown role in the mlv-role attribute, each once per Loader, in the
+    // order met. The caller prints them ("warning: <message>").
+    const std::vector<std::string>& warnings() const { return warnings_; }
+
   private:
-    Role role_of(const std::string& path, git::AttributeSource source,
-                 const std::string& commit_id);
+    ResolvedRole role_of(const std::string& path, git::AttributeSource source,
+                         const std::string& commit_id);
     Result<store::BlobRecord> blob_record(const std::string& path, const std::string& blob_id,
                                           std::optional<std::string>& content);
     std::shared_ptr<const Description> describe_cached(const std::string& oid, Format format,
+                                                       ContentSniffing sniffing,
                                                        const ByteSource& source);
 
     const git::Repository& repo_;
     store::Cache& cache_;
     std::vector<RolePattern> role_patterns_;
+    std::set<std::string> unknown_role_values_;
+    std::vector<std::string> warnings_;
 };
 
 // Returns whether `path` is one of `paths` or lies below one of them, as the

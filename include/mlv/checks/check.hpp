@@ -70,7 +70,8 @@ struct CheckReport {
     // an error that no newest commit of the range (one without a child in
     // it) still has is a warning with Finding::fixed_by set.
     std::vector<Finding> findings;
-    // Configuration problems from `git config` (unknown rule ids), for stderr.
+    // Setup problems for stderr: unknown rule ids in `git config` and
+    // unknown roles in the mlv-role attribute.
     std::vector<std::string> warnings;
 
     size_t count(Severity severity) const;
