@@ -1,5 +1,6 @@
 #include "mlv/artifacts/snapshot.hpp"
 
+#include "mlv/artifacts/blob_source.hpp"
 #include "mlv/formats/lfs_pointer.hpp"
 #include "mlv/util/file.hpp"
 #include "mlv/util/hash.hpp"
@@ -7,15 +8,41 @@
 #include "mlv/util/trace.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 namespace mlv::artifacts {
 namespace {
 
-// Non-LFS blobs are read into memory by libgit2 to be hashed and described.
-// Model repositories keep large files in LFS; a multi-gigabyte raw blob is
-// rejected rather than loaded.
-constexpr uint64_t max_blob_size = 4ull << 30;
+// Blobs up to this size are read into memory whole by libgit2. Text readers
+// read whole files up to the same size, so a larger blob only ever has its
+// header read, and it is streamed instead (see StreamedBlobSource).
+constexpr uint64_t default_stream_threshold = 256ull << 20;
+
+// The bytes of a streamed blob that stay in memory for the readers. The
+// safetensors reader caps a header at 100 MB, but real headers and GGUF
+// metadata with a large vocabulary take a few MB, and a zip central
+// directory takes about 100 bytes per entry (estimates).
+constexpr uint64_t streamed_head_size = 64ull << 20;
+constexpr uint64_t streamed_tail_size = 16ull << 20;
+
+// Returns the size above which blobs are streamed.
+// GIT_MLV_BLOB_STREAM_THRESHOLD (bytes) lowers it, so that tests reach the
+// streaming path with small blobs.
+uint64_t stream_threshold() {
+    const char* text = std::getenv("GIT_MLV_BLOB_STREAM_THRESHOLD");
+    if (text == nullptr || *text == '\0') {
+        return default_stream_threshold;
+    }
+    char* end = nullptr;
+    unsigned long long value = std::strtoull(text, &end, 10);
+    if (*end != '\0') {
+        trace::log("artifacts", "ignoring GIT_MLV_BLOB_STREAM_THRESHOLD='" + std::string(text) +
+                                    "': not a byte count");
+        return default_stream_threshold;
+    }
+    return value;
+}
 
 // Enough bytes to recognise every magic number detect_format looks at.
 constexpr uint64_t sniff_size = 16;
@@ -60,6 +87,67 @@ Storage lfs_storage(const git::Repository& repo, const std::string& oid) {
     return std::filesystem::exists(repo.lfs_object_path(oid)) ? Storage::lfs : Storage::lfs_missing;
 }
 
+// A blob's bytes, once read: whole in memory, or as a stream for large ones.
+struct BlobContent {
+    std::optional<std::string> bytes;
+    std::unique_ptr<StreamedBlobSource> streamed;
+    std::string sha256; // of a streamed blob, computed while streaming
+};
+
+Result<void> read_blob_content(const git::Repository& repo, const std::string& path,
+                               const std::string& blob_id, uint64_t size, BlobContent& content) {
+    uint64_t threshold = stream_threshold();
+    if (size <= threshold) {
+        auto bytes = repo.read_blob(blob_id, threshold);
+        if (!bytes) {
+            return make_error("cannot read '" + path + "': " + bytes.error().message, 128);
+        }
+        content.bytes = std::move(*bytes);
+        return {};
+    }
+    auto streamed = std::make_unique<StreamedBlobSource>(repo.git_dir(), blob_id, size,
+                                                         streamed_head_size, streamed_tail_size);
+    trace::log("artifacts", "hashing " + path + " from its Git blob");
+    progress::Meter meter("hashing " + path, size);
+    auto digest = streamed->load([&meter](uint64_t done) { meter.update(done); });
+    if (!digest) {
+        return make_error("cannot read '" + path + "': " + digest.error().message, 128);
+    }
+    content.streamed = std::move(streamed);
+    content.sha256 = digest->sha256;
+    return {};
+}
+
+// The content id and size of a blob, from the cache or by reading it into
+// `content`.
+Result<store::BlobRecord> record_blob(const git::Repository& repo, store::Cache& cache,
+                                      const std::string& path, const std::string& blob_id,
+                                      BlobContent& content) {
+    if (auto cached = cache.blob(blob_id)) {
+        return *cached;
+    }
+    auto size = repo.blob_size(blob_id);
+    if (!size) {
+        return make_error("cannot read '" + path + "': " + size.error().message, 128);
+    }
+    auto read = read_blob_content(repo, path, blob_id, *size, content);
+    if (!read) {
+        return read.error();
+    }
+
+    // An LFS pointer is a few hundred bytes, so a streamed blob is content.
+    store::BlobRecord record;
+    if (content.streamed) {
+        record = {content.sha256, *size, false};
+    } else if (auto pointer = formats::parse_lfs_pointer(*content.bytes)) {
+        record = {pointer->oid, pointer->size, true};
+    } else {
+        record = {hash_bytes(*content.bytes).sha256, content.bytes->size(), false};
+    }
+    cache.put_blob(blob_id, record);
+    return record;
+}
+
 } // namespace
 
 const Artifact* Snapshot::find(std::string_view path) const {
@@ -85,7 +173,7 @@ ResolvedRole Loader::role_of(const std::string& path, git::AttributeSource sourc
     } else {
         trace::log("artifacts", attribute.error().message);
     }
-    // "false" is the unset attribute (-mlv-role), which asks for no override.
+    // "false" is the unset attribute (-mlv-role), which means no override.
     if (value && *value != "false" && !parse_role(*value) &&
         unknown_role_values_.insert(*value).second) {
         warnings_.push_back("unknown role '" + *value + "' in attribute mlv-role for '" + path +
@@ -117,21 +205,9 @@ Result<store::BlobRecord> Loader::blob_record(const std::string& path, const std
 
 Result<store::BlobRecord> Loader::blob_record(const std::string& path, const std::string& blob_id,
                                               std::optional<std::string>& content) {
-    if (auto cached = cache_.blob(blob_id)) {
-        return *cached;
-    }
-    auto bytes = repo_.read_blob(blob_id, max_blob_size);
-    if (!bytes) {
-        return make_error("cannot read '" + path + "': " + bytes.error().message, 128);
-    }
-    store::BlobRecord record;
-    if (auto pointer = formats::parse_lfs_pointer(*bytes)) {
-        record = {pointer->oid, pointer->size, true};
-    } else {
-        record = {hash_bytes(*bytes).sha256, bytes->size(), false};
-    }
-    cache_.put_blob(blob_id, record);
-    content = std::move(*bytes);
+    BlobContent read;
+    auto record = record_blob(repo_, cache_, path, blob_id, read);
+    content = std::move(read.bytes);
     return record;
 }
 
@@ -147,9 +223,10 @@ Result<Artifact> Loader::load_blob(const std::string& path, const std::string& b
     artifact.format = format;
 
     // The blob is read at most once: for hashing when its digest is not
-    // cached, and for describing when its description is not cached.
-    std::optional<std::string> content;
-    auto record = blob_record(path, blob_id, content);
+    // cached, and for describing when its description is not cached. A
+    // streamed blob is read again only for a range outside its kept bytes.
+    BlobContent content;
+    auto record = record_blob(repo_, cache_, path, blob_id, content);
     if (!record) {
         return record.error();
     }
@@ -171,15 +248,19 @@ Result<Artifact> Loader::load_blob(const std::string& path, const std::string& b
         if (auto cached = cache_.description(artifact.oid, format)) {
             artifact.description = cached;
         } else {
-            if (!content) {
-                auto bytes = repo_.read_blob(blob_id, max_blob_size);
-                if (!bytes) {
-                    return make_error("cannot read '" + path + "': " + bytes.error().message, 128);
+            if (!content.bytes && !content.streamed) {
+                auto read = read_blob_content(repo_, path, blob_id, artifact.size, content);
+                if (!read) {
+                    return read.error();
                 }
-                content = std::move(*bytes);
             }
-            MemorySource memory(*content);
-            artifact.description = describe_cached(artifact.oid, format, sniffing, memory);
+            if (content.streamed) {
+                artifact.description =
+                    describe_cached(artifact.oid, format, sniffing, *content.streamed);
+            } else {
+                MemorySource memory(*content.bytes);
+                artifact.description = describe_cached(artifact.oid, format, sniffing, memory);
+            }
         }
     }
     if (artifact.description) {
