@@ -56,6 +56,72 @@ std::string escape_control(std::string_view text) {
     return out;
 }
 
+namespace {
+
+// The escape Git's quote_c_style writes for `byte`, or 0 when the byte needs
+// an octal escape.
+char c_escape_letter(unsigned char byte) {
+    switch (byte) {
+    case '\a':
+        return 'a';
+    case '\b':
+        return 'b';
+    case '\t':
+        return 't';
+    case '\n':
+        return 'n';
+    case '\v':
+        return 'v';
+    case '\f':
+        return 'f';
+    case '\r':
+        return 'r';
+    case '"':
+        return '"';
+    case '\\':
+        return '\\';
+    default:
+        return 0;
+    }
+}
+
+bool needs_quoting(unsigned char byte, QuoteHighBytes high_bytes) {
+    if (byte < 0x20 || byte == 0x7f || byte == '"' || byte == '\\') {
+        return true;
+    }
+    return byte >= 0x80 && high_bytes == QuoteHighBytes::yes;
+}
+
+} // namespace
+
+std::string quote_path(std::string_view path, QuoteHighBytes high_bytes) {
+    bool quote = false;
+    for (char c : path) {
+        quote = quote || needs_quoting(static_cast<unsigned char>(c), high_bytes);
+    }
+    if (!quote) {
+        return std::string(path);
+    }
+    std::string out = "\"";
+    for (char c : path) {
+        auto byte = static_cast<unsigned char>(c);
+        if (!needs_quoting(byte, high_bytes)) {
+            out.push_back(c);
+            continue;
+        }
+        out.push_back('\\');
+        if (char letter = c_escape_letter(byte)) {
+            out.push_back(letter);
+            continue;
+        }
+        char octal[4];
+        std::snprintf(octal, sizeof octal, "%03o", byte);
+        out += octal;
+    }
+    out.push_back('"');
+    return out;
+}
+
 std::string paint(std::string_view text, Color color, bool enabled) {
     if (!enabled || color == Color::none) {
         return std::string(text);

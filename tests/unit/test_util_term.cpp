@@ -66,3 +66,27 @@ TEST_CASE("use_color follows the colour mode") {
     set_color_mode(ColorMode::automatic);
     CHECK_FALSE(use_color(Stream::out));
 }
+
+TEST_CASE("quote_path leaves plain paths alone") {
+    CHECK(quote_path("model.safetensors") == "model.safetensors");
+    CHECK(quote_path("sub dir/it's.json") == "sub dir/it's.json");
+    CHECK(quote_path("") == "");
+}
+
+TEST_CASE("quote_path matches git ls-files") {
+    // Expected values are what git 2.39 `ls-files -o` prints for these names.
+    CHECK(quote_path("a\tb") == "\"a\\tb\"");
+    CHECK(quote_path("n\nl") == "\"n\\nl\"");
+    CHECK(quote_path("q\"x") == "\"q\\\"x\"");
+    CHECK(quote_path("b\\s") == "\"b\\\\s\"");
+    CHECK(quote_path("c\x01"
+                     "d") == "\"c\\001d\"");
+    CHECK(quote_path("del\x7f") == "\"del\\177\"");
+    CHECK(quote_path(std::string("nul\0x", 5)) == "\"nul\\000x\"");
+    CHECK(quote_path("caf\xC3\xA9") == "\"caf\\303\\251\"");
+}
+
+TEST_CASE("quote_path without high-byte quoting") {
+    CHECK(quote_path("caf\xC3\xA9", QuoteHighBytes::no) == "caf\xC3\xA9");
+    CHECK(quote_path("caf\xC3\xA9\t", QuoteHighBytes::no) == "\"caf\xC3\xA9\\t\"");
+}

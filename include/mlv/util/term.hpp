@@ -32,6 +32,17 @@ enum class Color { none, red, green, yellow, blue, magenta, cyan, bold, dim };
 // on one line and cannot send escape sequences to the terminal.
 std::string escape_control(std::string_view text);
 
+// Whether quote_path escapes bytes of 0x80 and above, as Git's core.quotePath
+// sets (true by default).
+enum class QuoteHighBytes { yes, no };
+
+// Returns `path` as Git prints paths in human output: unchanged when it
+// contains no control character, double quote, backslash or (with
+// QuoteHighBytes::yes) byte of 0x80 and above; otherwise in double quotes,
+// with those bytes written as C escapes ("\t", "\"", "\\") or three-digit
+// octal escapes ("\303\251" for "é").
+std::string quote_path(std::string_view path, QuoteHighBytes high_bytes = QuoteHighBytes::yes);
+
 // Wraps `text` in the escape codes for `color` when `enabled`, else returns it unchanged.
 std::string paint(std::string_view text, Color color, bool enabled);
 
