@@ -37,13 +37,30 @@ std::string kind_word(git::ChangeKind kind, worktree::ChangeArea area) {
     return "modified";
 }
 
-size_t path_width(const worktree::StatusReport& report) {
+// Paths as printed in the human listing, quoted as Git quotes them.
+struct DisplayPaths {
+    term::QuoteHighBytes quoting = term::QuoteHighBytes::yes;
+
+    std::string of(const worktree::ArtifactChange& change) const {
+        std::string path = term::quote_path(change.diff.path, quoting);
+        if (change.diff.kind == git::ChangeKind::renamed ||
+            change.diff.kind == git::ChangeKind::copied) {
+            return term::quote_path(change.diff.old_path, quoting) + " -> " + path;
+        }
+        return path;
+    }
+    std::string of(const artifacts::Artifact& artifact) const {
+        return term::quote_path(artifact.path, quoting);
+    }
+};
+
+size_t path_width(const worktree::StatusReport& report, const DisplayPaths& paths) {
     size_t width = 0;
     for (const auto& change : report.changes) {
-        width = std::max(width, change.diff.path.size());
+        width = std::max(width, paths.of(change).size());
     }
     for (const auto& artifact : report.lfs_missing) {
-        width = std::max(width, artifact.path.size());
+        width = std::max(width, paths.of(artifact).size());
     }
     return std::min<size_t>(width, 60);
 }
@@ -52,9 +69,21 @@ std::string pad(const std::string& text, size_t width) {
     return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
 }
 
-void print_section(const worktree::StatusReport& report, worktree::ChangeArea area,
-                   const std::string& title, term::Color color, bool use_color) {
-    size_t width = path_width(report);
+// The kind of change and what changed, with the kind named once:
+// "deleted: safetensors, 4.00 GB", "renamed: content unchanged".
+std::string change_line(const worktree::ArtifactChange& change) {
+    std::string line = kind_word(change.diff.kind, change.area);
+    std::string detail = change.diff.change_detail();
+    if (!detail.empty()) {
+        line += ": " + detail;
+    }
+    return line;
+}
+
+void print_section(const worktree::StatusReport& report, const DisplayPaths& paths,
+                   worktree::ChangeArea area, const std::string& title, term::Color color,
+                   bool use_color) {
+    size_t width = path_width(report, paths);
     bool printed_title = false;
     for (const auto& change : report.changes) {
         if (change.area != area) {
@@ -64,37 +93,33 @@ void print_section(const worktree::StatusReport& report, worktree::ChangeArea ar
             std::cout << title << ":\n";
             printed_title = true;
         }
-        std::string path = change.diff.path;
-        if (change.diff.kind == git::ChangeKind::renamed) {
-            path = change.diff.old_path + " -> " + change.diff.path;
-        }
-        std::string line = kind_word(change.diff.kind, area) + ": " + change.diff.headline();
-        std::cout << "  " << term::paint(pad(path, width), color, use_color) << "  "
-                  << pad(std::string(artifacts::to_string(change.diff.role)), 9) << "  " << line
-                  << '\n';
+        std::cout << "  " << term::paint(pad(paths.of(change), width), color, use_color) << "  "
+                  << pad(std::string(artifacts::to_string(change.diff.role)), 9) << "  "
+                  << change_line(change) << '\n';
     }
     if (printed_title) {
         std::cout << '\n';
     }
 }
 
-void print_human(const worktree::StatusReport& report) {
+void print_human(const worktree::StatusReport& report, const DisplayPaths& paths) {
     bool color = term::use_color(term::Stream::out);
     if (report.changes.empty() && report.lfs_missing.empty()) {
         std::cout << "nothing changed in the model artifacts\n";
         return;
     }
-    print_section(report, worktree::ChangeArea::staged, "Changes to be committed",
+    print_section(report, paths, worktree::ChangeArea::staged, "Changes to be committed",
                   term::Color::green, color);
-    print_section(report, worktree::ChangeArea::unstaged, "Changes not staged for commit",
+    print_section(report, paths, worktree::ChangeArea::unstaged, "Changes not staged for commit",
                   term::Color::red, color);
-    print_section(report, worktree::ChangeArea::untracked, "Untracked artifacts", term::Color::red,
-                  color);
+    print_section(report, paths, worktree::ChangeArea::untracked, "Untracked artifacts",
+                  term::Color::red, color);
     if (!report.lfs_missing.empty()) {
-        size_t width = path_width(report);
+        size_t width = path_width(report, paths);
         std::cout << "LFS objects not present locally (run 'git lfs pull' to fetch them):\n";
         for (const auto& artifact : report.lfs_missing) {
-            std::cout << "  " << term::paint(pad(artifact.path, width), term::Color::yellow, color)
+            std::cout << "  "
+                      << term::paint(pad(paths.of(artifact), width), term::Color::yellow, color)
                       << "  " << pad(std::string(artifacts::to_string(artifact.role)), 9) << "  "
                       << format_size(artifact.size) << '\n';
         }
@@ -114,7 +139,7 @@ int run_status(const StatusOptions& options) {
     if (options.json) {
         print_json(worktree::to_json(report));
     } else {
-        print_human(report);
+        print_human(report, DisplayPaths{path_quoting(repo)});
     }
     for (const auto& problem : report.problems) {
         print_error(problem);

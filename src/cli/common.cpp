@@ -7,6 +7,7 @@
 #include "mlv/util/term.hpp"
 #include "mlv/util/trace.hpp"
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -324,6 +325,21 @@ void print_loader_warnings(const artifacts::Loader& loader) {
     for (const auto& warning : loader.warnings()) {
         print_warning(warning);
     }
+}
+
+term::QuoteHighBytes path_quoting(const git::Repository& repo) {
+    auto value = repo.config_string("core.quotePath");
+    if (!value) {
+        return term::QuoteHighBytes::yes;
+    }
+    std::string lower;
+    for (char c : *value) {
+        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    // Git's spellings of false, except the empty value, which libgit2 does
+    // not tell apart from a key without a value (true for Git).
+    bool off = lower == "false" || lower == "no" || lower == "off" || lower == "0";
+    return off ? term::QuoteHighBytes::no : term::QuoteHighBytes::yes;
 }
 
 void add_verbose_flag(CLI::App& command) {

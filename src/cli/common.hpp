@@ -6,6 +6,7 @@
 #include "mlv/git/repository.hpp"
 #include "mlv/store/cache.hpp"
 #include "mlv/util/json.hpp"
+#include "mlv/util/term.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -113,6 +114,10 @@ ArgumentRules range_rules(std::string command);
 
 // Prints each of `loader`'s warnings as "warning: <message>" on stderr.
 void print_loader_warnings(const artifacts::Loader& loader);
+
+// How human output quotes paths, following core.quotePath of `repo` (true
+// unless set to false): see term::quote_path.
+term::QuoteHighBytes path_quoting(const git::Repository& repo);
 
 // Adds -v/--verbose, which turns on trace output, to a command.
 void add_verbose_flag(CLI::App& command);

@@ -105,6 +105,42 @@ std::string FileDiff::headline() const {
     return content_changed ? "content changed" : "unchanged";
 }
 
+namespace {
+
+constexpr std::string_view added_prefix = "added: ";
+constexpr std::string_view deleted_prefix = "deleted: ";
+
+} // namespace
+
+std::string FileDiff::change_detail() const {
+    if (summary.empty()) {
+        return kind == git::ChangeKind::modified && content_changed ? "content changed" : "";
+    }
+    // add_kind_line writes the first summary line for every kind but
+    // modified. For additions and deletions it carries the description
+    // after the kind word; for the other kinds it only names the change.
+    const std::string& first = summary.front();
+    switch (kind) {
+    case git::ChangeKind::added:
+    case git::ChangeKind::deleted: {
+        std::string_view prefix = kind == git::ChangeKind::added ? added_prefix : deleted_prefix;
+        std::string_view line = first;
+        return line.substr(0, prefix.size()) == prefix ? std::string(line.substr(prefix.size()))
+                                                       : first;
+    }
+    case git::ChangeKind::renamed:
+    case git::ChangeKind::copied:
+    case git::ChangeKind::type_changed:
+        if (summary.size() > 1) {
+            return summary[1];
+        }
+        return content_changed ? "content changed" : "content unchanged";
+    case git::ChangeKind::modified:
+        break;
+    }
+    return first;
+}
+
 namespace detail {
 
 std::string short_oid(const std::string& oid) {
@@ -223,10 +259,12 @@ void fill_basics(const FileChange& change, FileDiff& diff) {
 void add_kind_line(FileDiff& diff, const FileChange& change) {
     switch (change.kind) {
     case git::ChangeKind::added:
-        diff.summary.push_back("added: " + (change.after ? describe_added(*change.after) : ""));
+        diff.summary.push_back(std::string(added_prefix) +
+                               (change.after ? describe_added(*change.after) : ""));
         break;
     case git::ChangeKind::deleted:
-        diff.summary.push_back("deleted: " + (change.before ? describe_added(*change.before) : ""));
+        diff.summary.push_back(std::string(deleted_prefix) +
+                               (change.before ? describe_added(*change.before) : ""));
         break;
     case git::ChangeKind::renamed:
     case git::ChangeKind::copied: {

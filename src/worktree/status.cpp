@@ -204,6 +204,11 @@ class StatusBuilder {
 
     Result<void> collect_lfs_missing(const std::vector<git::TreeEntry>& index) {
         for (const auto& entry : index) {
+            // A pointer deleted from the working tree is reported as a
+            // deletion; its object is not something to fetch.
+            if (!stat_file(repo_.workdir() + entry.path)) {
+                continue;
+            }
             auto artifact =
                 loader_.load_blob(entry.path, entry.blob_id, git::AttributeSource::index);
             if (!artifact) {

@@ -65,3 +65,59 @@ TEST_CASE("file diff json shape") {
     CHECK(json["keys"][0]["change"] == "changed");
     CHECK(json["summary"][0] == "a: 1 -> 2");
 }
+
+TEST_CASE("change_detail drops the kind word") {
+    auto weights = test::make_lfs_weights("model.safetensors", "w1", 1500);
+    auto added_diff = diff_file(test::added(weights));
+    CHECK(added_diff.headline() == "added: safetensors, 1.5 KiB (LFS object not present)");
+    CHECK(added_diff.change_detail() == "safetensors, 1.5 KiB (LFS object not present)");
+
+    auto deleted_diff = diff_file(test::deleted(weights));
+    CHECK(deleted_diff.headline().rfind("deleted: ", 0) == 0);
+    CHECK(deleted_diff.change_detail() == "safetensors, 1.5 KiB (LFS object not present)");
+}
+
+TEST_CASE("change_detail of renames") {
+    auto before = make_artifact("old.json", Role::config, Format::model_config, "same",
+                                test::make_config({{"a", 1}}));
+    auto after = make_artifact("new.json", Role::config, Format::model_config, "same",
+                               test::make_config({{"a", 1}}));
+    auto change = test::modified(before, after);
+    change.kind = git::ChangeKind::renamed;
+    auto same = diff_file(change);
+    CHECK(same.headline() == "renamed from old.json, content unchanged");
+    CHECK(same.change_detail() == "content unchanged");
+
+    change.after = make_artifact("new.json", Role::config, Format::model_config, "other",
+                                 test::make_config({{"a", 2}}));
+    auto edited = diff_file(change);
+    CHECK(edited.headline() == "renamed from old.json");
+    CHECK(edited.change_detail() == "a: 1 -> 2");
+}
+
+TEST_CASE("change_detail of type changes and edits") {
+    auto before = make_artifact("config.json", Role::config, Format::model_config, "j1",
+                                test::make_config({{"a", 1}}));
+    auto after = make_artifact("config.json", Role::config, Format::model_config, "j2",
+                               test::make_config({{"a", 2}}));
+    auto change = test::modified(before, after);
+    CHECK(diff_file(change).change_detail() == "a: 1 -> 2");
+
+    change.kind = git::ChangeKind::type_changed;
+    auto typechange = diff_file(change);
+    CHECK(typechange.headline() == "file type changed");
+    CHECK(typechange.change_detail() == "a: 1 -> 2");
+
+    FileDiff bare;
+    bare.kind = git::ChangeKind::type_changed;
+    bare.content_changed = true;
+    bare.summary = {"file type changed"};
+    CHECK(bare.change_detail() == "content changed");
+}
+
+TEST_CASE("change_detail without description") {
+    FileDiff diff;
+    diff.kind = git::ChangeKind::added;
+    diff.summary = {"added: "};
+    CHECK(diff.change_detail().empty());
+}

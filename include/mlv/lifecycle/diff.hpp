@@ -195,6 +195,13 @@ struct FileDiff {
 
     // The first summary line, or a fallback naming the kind of change.
     std::string headline() const;
+
+    // The headline for callers that print the kind of change next to it:
+    // what was added or deleted ("safetensors, 1.2 MB, 3 tensors"), for
+    // renames, copies and type changes the first line after the one naming
+    // the change, else "content changed" or "content unchanged". Empty when
+    // an added or deleted file has no description.
+    std::string change_detail() const;
 };
 
 // A file renamed, or a set of weights files replaced by files of another

@@ -27,7 +27,7 @@ struct StatusReport {
     bool has_head = false;
     std::vector<ArtifactChange> changes; // staged, then unstaged, then untracked; path order within
     // Index entries under filter=lfs that are LFS pointers whose object is
-    // not in .git/lfs/objects.
+    // not in .git/lfs/objects, leaving out those deleted from the working tree.
     std::vector<artifacts::Artifact> lfs_missing;
     // Malformed files met on the way: "cannot read 'x': <what is wrong>".
     std::vector<std::string> problems;
