@@ -1,6 +1,7 @@
 #include "mlv/artifacts/artifact.hpp"
 
 #include "mlv/util/size.hpp"
+#include "mlv/util/text.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -291,19 +292,20 @@ std::string summary_line(const Artifact& artifact) {
     if (std::holds_alternative<formats::SafetensorsHeader>(metadata) ||
         std::holds_alternative<formats::GgufFile>(metadata) ||
         std::holds_alternative<formats::OnnxModel>(metadata)) {
-        std::string line = summary["tensors"].dump() + " tensors, " +
-                           format_count(summary["parameters"].get<uint64_t>()) + " params";
+        uint64_t parameters = summary["parameters"].get<uint64_t>();
+        std::string line = text::count_noun(summary["tensors"].get<uint64_t>(), "tensor") + ", " +
+                           format_count(parameters) + " " + text::noun_for(parameters, "param");
         if (summary.contains("dtypes") && !summary["dtypes"].empty()) {
             line += ", " + join(summary["dtypes"]);
         }
         if (summary.contains("vocab_size") && summary["vocab_size"].get<uint64_t>() > 0) {
-            line += ", " + summary["vocab_size"].dump() + " tokens";
+            line += ", " + text::count_noun(summary["vocab_size"].get<uint64_t>(), "token");
         }
         return line;
     }
     if (const auto* index = std::get_if<formats::ShardIndex>(&metadata)) {
-        std::string line = std::to_string(index->shards.size()) + " shards, " +
-                           std::to_string(index->weight_map.size()) + " tensors";
+        std::string line = text::count_noun(index->shards.size(), "shard") + ", " +
+                           text::count_noun(index->weight_map.size(), "tensor");
         if (index->total_size) {
             line += ", " + format_size(*index->total_size);
         }
@@ -313,7 +315,7 @@ std::string summary_line(const Artifact& artifact) {
         if (checkpoint->layout == formats::TorchCheckpoint::Layout::legacy_pickle) {
             return "legacy pickle (not loaded)";
         }
-        return "zip checkpoint, " + std::to_string(checkpoint->storage_count) + " storages, " +
+        return "zip checkpoint, " + text::count_noun(checkpoint->storage_count, "storage") + ", " +
                format_size(checkpoint->storage_bytes) + " (pickle not loaded)";
     }
     if (const auto* config = std::get_if<formats::ModelConfig>(&metadata)) {
@@ -325,7 +327,7 @@ std::string summary_line(const Artifact& artifact) {
             line += ", hidden " + std::to_string(*config->hidden_size);
         }
         if (config->num_hidden_layers) {
-            line += ", " + std::to_string(*config->num_hidden_layers) + " layers";
+            line += ", " + text::count_noun(*config->num_hidden_layers, "layer");
         }
         if (config->torch_dtype) {
             line += ", " + *config->torch_dtype;
@@ -342,22 +344,55 @@ std::string summary_line(const Artifact& artifact) {
         }
         return line;
     }
+    // tokenizer.json lists added tokens in "added_tokens", and
+    // tokenizer_config.json in "added_tokens_decoder". Both lines say "added
+    // tokens", and the config's names its key because older configs lack it.
     if (const auto* tokenizer = std::get_if<formats::TokenizerJson>(&metadata)) {
-        return tokenizer->model_type + ", " + std::to_string(tokenizer->total_size) + " tokens (" +
-               std::to_string(tokenizer->added_tokens.size()) + " added)";
+        std::string line =
+            tokenizer->model_type + ", " + text::count_noun(tokenizer->total_size, "token");
+        if (!tokenizer->added_tokens.empty()) {
+            line += ", " + text::count_noun(tokenizer->added_tokens.size(), "added token");
+        }
+        return line;
     }
     if (const auto* vocabulary = std::get_if<formats::Vocabulary>(&metadata)) {
-        return std::to_string(vocabulary->entries.size()) + " tokens, max id " +
+        return text::count_noun(vocabulary->entries.size(), "token") + ", max id " +
                std::to_string(vocabulary->max_id);
     }
     if (const auto* model = std::get_if<formats::SentencePieceModel>(&metadata)) {
-        return "sentencepiece, " + std::to_string(model->vocab.entries.size()) + " pieces";
+        return "sentencepiece, " + text::count_noun(model->vocab.entries.size(), "piece");
     }
     if (const auto* config = std::get_if<formats::TokenizerConfig>(&metadata)) {
         std::string line = config->tokenizer_class.value_or("tokenizer config");
-        line += ", " + std::to_string(config->added_tokens_decoder.size()) + " added tokens";
+        if (!config->added_tokens_decoder.empty()) {
+            line += ", " + text::count_noun(config->added_tokens_decoder.size(), "added token") +
+                    " in added_tokens_decoder";
+        }
+        if (!config->additional_special_tokens.empty()) {
+            line += ", " + text::count_noun(config->additional_special_tokens.size(),
+                                            "additional special token");
+        }
         if (!config->chat_templates.empty()) {
             line += ", chat template";
+        }
+        return line;
+    }
+    if (const auto* map = std::get_if<formats::SpecialTokensMap>(&metadata)) {
+        if (map->special_tokens.empty() && map->additional_special_tokens.empty()) {
+            return "no special tokens";
+        }
+        std::string line;
+        if (!map->special_tokens.empty()) {
+            line = text::count_noun(map->special_tokens.size(), "special token") + " (";
+            for (const auto& [name, token] : map->special_tokens) {
+                line += (line.back() == '(' ? "" : ", ") + name;
+            }
+            line += ")";
+        }
+        if (!map->additional_special_tokens.empty()) {
+            line +=
+                (line.empty() ? "" : ", ") +
+                text::count_noun(map->additional_special_tokens.size(), "additional special token");
         }
         return line;
     }

@@ -3,6 +3,7 @@
 #include "mlv/formats/shard_index.hpp"
 #include "mlv/util/path.hpp"
 
+#include <map>
 #include <set>
 
 namespace mlv::artifacts {
@@ -136,34 +137,123 @@ Json summarize_index(const Snapshot& snapshot, const Artifact& artifact,
     return summary;
 }
 
+// The format a weights file is counted under: its own, or for a shard
+// index the format of its shards.
+Format counted_format(const Snapshot& snapshot, const Artifact& artifact) {
+    const auto* index = artifact.get<formats::ShardIndex>();
+    if (artifact.format != Format::shard_index) {
+        return artifact.format;
+    }
+    if (index == nullptr || index->shards.empty()) {
+        return Format::shard_index;
+    }
+    const std::string& shard = index->shards.front();
+    if (const Artifact* file = snapshot.find(path_directory(artifact.path) + shard)) {
+        return file->format;
+    }
+    return format_from_path(shard);
+}
+
+// The PyTorch checkpoint layout ("zip", "legacy-pickle") of `artifact`, or
+// empty when it is not a checkpoint or its content is not present.
+std::string torch_layout(const Artifact& artifact) {
+    const auto* checkpoint = artifact.get<formats::TorchCheckpoint>();
+    if (checkpoint == nullptr) {
+        return "";
+    }
+    return checkpoint->layout == formats::TorchCheckpoint::Layout::zip ? "zip" : "legacy-pickle";
+}
+
+struct FormatTotals {
+    uint64_t files = 0;
+    uint64_t bytes = 0;
+    uint64_t parameters = 0;
+    bool parameters_from_index = false;
+    bool parameters_estimated = false;
+    std::string assumed_dtype;     // the dtype behind an estimated count
+    std::set<std::string> layouts; // "" for a file whose layout is unknown
+};
+
+} // namespace
+
 Json weights_totals(const Snapshot& snapshot, const std::vector<Json>& summaries) {
     uint64_t files = 0;
     uint64_t bytes = 0;
     uint64_t parameters = 0;
     bool from_index = false;
+    bool estimated = false;
+    // Formats in the order of their first file, so that the listing is stable.
+    std::vector<Format> order;
+    std::map<Format, FormatTotals> by_format;
     for (size_t i = 0; i < snapshot.artifacts.size(); ++i) {
         const Artifact& artifact = snapshot.artifacts[i];
         if (artifact.role != Role::weights) {
             continue;
         }
+        Format format = counted_format(snapshot, artifact);
+        if (by_format.find(format) == by_format.end()) {
+            order.push_back(format);
+        }
+        FormatTotals& totals = by_format[format];
+        const Json& summary = summaries[i];
+        bool has_parameters = summary.contains("parameters");
         if (artifact.format == Format::shard_index) {
             // An index's parameters already count its shards.
-            if (summaries[i].contains("parameters") && !from_index) {
-                parameters = summaries[i]["parameters"].get<uint64_t>();
+            if (has_parameters && !from_index) {
+                parameters = summary["parameters"].get<uint64_t>();
+                estimated = summary.value("parameters_estimated", false);
                 from_index = true;
+            }
+            if (has_parameters && !totals.parameters_from_index) {
+                totals.parameters = summary["parameters"].get<uint64_t>();
+                totals.parameters_estimated = summary.value("parameters_estimated", false);
+                totals.assumed_dtype = summary.value("parameters_assumed_dtype", "");
+                totals.parameters_from_index = true;
             }
             continue;
         }
         ++files;
         bytes += artifact.size;
-        if (!from_index && summaries[i].contains("parameters")) {
-            parameters += summaries[i]["parameters"].get<uint64_t>();
+        ++totals.files;
+        totals.bytes += artifact.size;
+        totals.layouts.insert(torch_layout(artifact));
+        if (!has_parameters) {
+            continue;
+        }
+        if (!from_index) {
+            parameters += summary["parameters"].get<uint64_t>();
+        }
+        if (!totals.parameters_from_index) {
+            totals.parameters += summary["parameters"].get<uint64_t>();
         }
     }
-    return {{"weights_files", files}, {"weights_bytes", bytes}, {"parameters", parameters}};
-}
 
-} // namespace
+    Json formats = Json::array();
+    for (Format format : order) {
+        const FormatTotals& totals = by_format[format];
+        Json entry = {{"format", to_string(format)},
+                      {"files", totals.files},
+                      {"bytes", totals.bytes},
+                      {"parameters", totals.parameters}};
+        if (totals.parameters_estimated) {
+            entry["parameters_estimated"] = true;
+            entry["parameters_assumed_dtype"] = totals.assumed_dtype;
+        }
+        // A layout is named only when every file of the format has it.
+        if (totals.layouts.size() == 1 && !totals.layouts.begin()->empty()) {
+            entry["layout"] = *totals.layouts.begin();
+        }
+        formats.push_back(std::move(entry));
+    }
+    Json out = {{"weights_files", files},
+                {"weights_bytes", bytes},
+                {"parameters", parameters},
+                {"formats", formats}};
+    if (estimated) {
+        out["parameters_estimated"] = true;
+    }
+    return out;
+}
 
 std::string parameter_phrase(const Json& summary) {
     if (!summary.contains("parameters")) {

@@ -6,6 +6,7 @@
 #include "mlv/util/file.hpp"
 #include "mlv/util/size.hpp"
 #include "mlv/util/term.hpp"
+#include "mlv/util/text.hpp"
 
 #include <cstdio>
 #include <iostream>
@@ -65,10 +66,53 @@ Json inventory_json(const artifacts::Inventory& inventory) {
     return out;
 }
 
-void print_inventory(const artifacts::Inventory& inventory, bool color) {
+// The weights of one format in the footer: "safetensors: 2 files, 12.6 GiB,
+// 6.74B parameters", or with a count estimated from total_size "~6.74B
+// parameters if float16".
+std::string format_totals_line(const Json& entry) {
+    std::string line = entry["format"].get<std::string>();
+    if (entry.contains("layout")) {
+        std::string layout = entry["layout"].get<std::string>();
+        line += " (" + (layout == "legacy-pickle" ? std::string("legacy pickle") : layout) + ")";
+    }
+    line += ": " + text::count_noun(entry["files"].get<uint64_t>(), "file") + ", " +
+            format_size(entry["bytes"].get<uint64_t>());
+    uint64_t parameters = entry["parameters"].get<uint64_t>();
+    if (parameters > 0) {
+        bool estimated = entry.value("parameters_estimated", false);
+        line += ", " + std::string(estimated ? "~" : "") + artifacts::format_count(parameters) +
+                " " + text::noun_for(parameters, "parameter");
+        if (estimated) {
+            line += " if " + entry.value("parameters_assumed_dtype", std::string("?"));
+        }
+    }
+    return line;
+}
+
+void print_footer(const artifacts::Inventory& inventory) {
+    const Json& formats = inventory.totals["formats"];
+    std::cout << "\n" << text::count_noun(inventory.snapshot.artifacts.size(), "artifact");
+    if (formats.empty()) {
+        std::cout << "; no weights files\n";
+    } else if (formats.size() == 1) {
+        std::cout << "; weights: " << format_totals_line(formats.front()) << '\n';
+    } else {
+        // Each format on its own line: a repository that ships one model as
+        // both .bin and .safetensors holds it twice, so a sum would mislead.
+        std::cout << "; weights in " << formats.size() << " formats:\n";
+        for (const auto& entry : formats) {
+            std::cout << "  " << format_totals_line(entry) << '\n';
+        }
+    }
+}
+
+void print_inventory(const artifacts::Inventory& inventory, term::QuoteHighBytes quoting,
+                     bool color) {
+    std::vector<std::string> paths;
     size_t width = 4;
     for (const auto& artifact : inventory.snapshot.artifacts) {
-        width = std::max(width, std::min<size_t>(artifact.path.size(), 48));
+        paths.push_back(term::quote_path(artifact.path, quoting));
+        width = std::max(width, std::min<size_t>(paths.back().size(), 48));
     }
     for (size_t i = 0; i < inventory.snapshot.artifacts.size(); ++i) {
         const auto& artifact = inventory.snapshot.artifacts[i];
@@ -85,7 +129,7 @@ void print_inventory(const artifacts::Inventory& inventory, bool color) {
                                      ? term::Color::magenta
                                  : artifact.role == artifacts::Role::config ? term::Color::yellow
                                                                             : term::Color::none;
-        std::cout << pad(artifact.path, width) << "  "
+        std::cout << pad(paths[i], width) << "  "
                   << term::paint(pad(std::string(artifacts::to_string(artifact.role)), 9),
                                  role_color, color)
                   << "  " << pad(format_size(artifact.size), 10) << "  "
@@ -94,16 +138,7 @@ void print_inventory(const artifacts::Inventory& inventory, bool color) {
                   << pad(std::string(artifacts::to_string(artifact.format)), 18) << "  " << summary
                   << '\n';
     }
-    const Json& totals = inventory.totals;
-    std::cout << "\n"
-              << inventory.snapshot.artifacts.size()
-              << " artifacts; weights: " << totals["weights_files"].get<uint64_t>() << " files, "
-              << format_size(totals["weights_bytes"].get<uint64_t>());
-    if (totals["parameters"].get<uint64_t>() > 0) {
-        std::cout << ", " << artifacts::format_count(totals["parameters"].get<uint64_t>())
-                  << " parameters";
-    }
-    std::cout << '\n';
+    print_footer(inventory);
 }
 
 struct ShowOptions {
@@ -152,7 +187,7 @@ int run_show(const ShowOptions& options, const CommandContext& context) {
         print_json(inventory_json(inventory));
     } else {
         bool color = term::use_color(term::Stream::out);
-        print_inventory(inventory, color);
+        print_inventory(inventory, path_quoting(repo), color);
     }
     for (const auto& problem : inventory.problems) {
         print_error(problem);

@@ -77,7 +77,52 @@ TEST_CASE("summary of tokenizer json") {
     CHECK(summary["added_tokens"] == 2);
     CHECK(summary["special_tokens"] == 1);
     CHECK(summary["max_id"] == 4);
-    CHECK(summary_line(artifact) == "BPE, 5 tokens (2 added)");
+    CHECK(summary_line(artifact) == "BPE, 5 tokens, 2 added tokens");
+}
+
+TEST_CASE("summary singular counts") {
+    auto weights = described("model.safetensors", Format::safetensors,
+                             test::safetensors_bytes({{"w", "F16", {1}}}));
+    CHECK(summary_line(weights) == "1 tensor, 1 param, F16");
+    auto config = described("config.json", Format::model_config,
+                            R"({"model_type": "bert", "num_hidden_layers": 1})");
+    CHECK(summary_line(config) == "bert, 1 layer");
+    auto vocabulary = described("vocab.txt", Format::vocab_txt, "[PAD]\n");
+    CHECK(summary_line(vocabulary) == "1 token, max id 0");
+}
+
+TEST_CASE("summary of tokenizer json without added tokens") {
+    auto artifact = described("tokenizer.json", Format::tokenizer_json,
+                              R"({"model": {"type": "WordLevel", "vocab": {"a": 0, "b": 1}}})");
+    CHECK(summary_line(artifact) == "WordLevel, 2 tokens");
+}
+
+TEST_CASE("summary of tokenizer config") {
+    auto legacy = described("tokenizer_config.json", Format::tokenizer_config,
+                            R"({"tokenizer_class": "LlamaTokenizer", "bos_token": "<s>"})");
+    CHECK(summary_line(legacy) == "LlamaTokenizer");
+    auto decoder = described("tokenizer_config.json", Format::tokenizer_config, R"({
+      "tokenizer_class": "LlamaTokenizer",
+      "added_tokens_decoder": {"0": {"content": "<unk>", "special": true},
+                               "1": {"content": "<s>", "special": true},
+                               "2": {"content": "</s>", "special": true}},
+      "additional_special_tokens": ["<tool>"],
+      "chat_template": "{{ messages }}"})");
+    CHECK(summary_line(decoder) == "LlamaTokenizer, 3 added tokens in added_tokens_decoder, "
+                                   "1 additional special token, chat template");
+}
+
+TEST_CASE("summary of special tokens map") {
+    auto named = described("special_tokens_map.json", Format::special_tokens_map,
+                           R"({"bos_token": "<s>", "eos_token": "</s>",
+                               "additional_special_tokens": []})");
+    CHECK(summary_line(named) == "2 special tokens (bos_token, eos_token)");
+    auto additional = described("special_tokens_map.json", Format::special_tokens_map,
+                                R"({"pad_token": "<pad>",
+                                    "additional_special_tokens": ["<a>", "<b>"]})");
+    CHECK(summary_line(additional) == "1 special token (pad_token), 2 additional special tokens");
+    auto empty = described("special_tokens_map.json", Format::special_tokens_map, "{}");
+    CHECK(summary_line(empty) == "no special tokens");
 }
 
 TEST_CASE("summary of trainer state") {

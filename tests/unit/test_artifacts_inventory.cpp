@@ -216,3 +216,81 @@ TEST_CASE("parameter phrase without count") {
     CHECK(parameter_phrase(Json::object()).empty());
     CHECK(parameter_phrase(Json{{"parameters", 6'738'415'616}}) == "6.74B params");
 }
+
+namespace {
+
+Json totals_of(const Snapshot& snapshot) {
+    std::vector<Json> summaries;
+    for (const auto& artifact : snapshot.artifacts) {
+        summaries.push_back(summarize_in(snapshot, artifact));
+    }
+    return weights_totals(snapshot, summaries);
+}
+
+} // namespace
+
+TEST_CASE("weights totals per format") {
+    // One model shipped twice, as safetensors and as pytorch shards, as
+    // Llama-2-7b-hf does: each format is counted on its own.
+    formats::ShardIndex pytorch_index = two_shard_index(13'476'839'424);
+    pytorch_index.shards = {"pytorch_model-00001-of-00002.bin", "pytorch_model-00002-of-00002.bin"};
+    SnapshotBuilder builder;
+    builder
+        .add("model.safetensors.index.json", Format::shard_index, two_shard_index(13'476'839'424))
+        .add("pytorch_model.bin.index.json", Format::shard_index, pytorch_index)
+        .add("config.json", Format::model_config, config_with_dtype("float16"))
+        .add_pointer("model-00001-of-00002.safetensors", Format::safetensors, Storage::lfs_missing,
+                     100)
+        .add_pointer("model-00002-of-00002.safetensors", Format::safetensors, Storage::lfs_missing,
+                     200)
+        .add("pytorch_model-00001-of-00002.bin", Format::pytorch, formats::TorchCheckpoint{})
+        .add("pytorch_model-00002-of-00002.bin", Format::pytorch, formats::TorchCheckpoint{});
+    Snapshot snapshot = with_roles(builder.snapshot());
+    Json totals = totals_of(snapshot);
+
+    // The totals over all formats keep their meaning.
+    CHECK(totals["weights_files"] == 4);
+    CHECK(totals["parameters"] == 6'738'419'712);
+    CHECK(totals["parameters_estimated"] == true);
+
+    REQUIRE(totals["formats"].size() == 2);
+    const Json& safetensors = totals["formats"][0];
+    CHECK(safetensors["format"] == "safetensors");
+    CHECK(safetensors["files"] == 2);
+    CHECK(safetensors["bytes"] == 300);
+    CHECK(safetensors["parameters"] == 6'738'419'712);
+    CHECK(safetensors["parameters_estimated"] == true);
+    CHECK_FALSE(safetensors.contains("layout"));
+    const Json& pytorch = totals["formats"][1];
+    CHECK(pytorch["format"] == "pytorch");
+    CHECK(pytorch["files"] == 2);
+    CHECK(pytorch["layout"] == "zip");
+    CHECK(pytorch["parameters"] == 6'738'419'712);
+}
+
+TEST_CASE("weights totals without index") {
+    SnapshotBuilder builder;
+    builder
+        .add("model.safetensors", Format::safetensors,
+             test::safetensors({test::tensor("w", "F32", {2, 3})}))
+        .add_pointer("pytorch_model.bin", Format::pytorch, Storage::lfs_missing, 24);
+    Json totals = totals_of(with_roles(builder.snapshot()));
+    CHECK(totals["weights_files"] == 2);
+    CHECK(totals["parameters"] == 6);
+    CHECK_FALSE(totals.contains("parameters_estimated"));
+    REQUIRE(totals["formats"].size() == 2);
+    CHECK(totals["formats"][0]["format"] == "safetensors");
+    CHECK(totals["formats"][0]["parameters"] == 6);
+    CHECK(totals["formats"][1]["format"] == "pytorch");
+    CHECK(totals["formats"][1]["parameters"] == 0);
+    // The object of the pointer is absent, so its layout is unknown.
+    CHECK_FALSE(totals["formats"][1].contains("layout"));
+}
+
+TEST_CASE("weights totals without weights") {
+    SnapshotBuilder builder;
+    builder.add("config.json", Format::model_config, config_with_dtype("float16"));
+    Json totals = totals_of(with_roles(builder.snapshot()));
+    CHECK(totals["weights_files"] == 0);
+    CHECK(totals["formats"].empty());
+}

@@ -31,7 +31,7 @@ struct Inventory {
     std::vector<std::string> problems;
     // Loader::warnings(), for stderr.
     std::vector<std::string> warnings;
-    // Totals over the weights: files, bytes, parameters (when known).
+    // Totals over the weights: see weights_totals.
     Json totals;
 };
 
@@ -52,6 +52,20 @@ Json summarize_in(const Snapshot& snapshot, const Artifact& artifact);
 // "6.74B params", "6.74B params (same tensors as 'model.safetensors.index.json')"
 // or "~13.48B params if float16"; empty when the summary has no count.
 std::string parameter_phrase(const Json& summary);
+
+// Totals over the weights files of `snapshot`, given their summaries in
+// snapshot order: "weights_files", "weights_bytes" and "parameters" over
+// all formats, and "formats", one entry per weights format in order of
+// first appearance with "format", "files", "bytes", "parameters" and, when
+// every file of the format has the same known PyTorch layout, "layout". A
+// shard index counts no file and adds its parameter count in place of its
+// shards' (the first index with a count wins); "parameters_estimated" is
+// true when that count comes from total_size, with the dtype assumed in
+// "parameters_assumed_dtype" of the format's entry. A repository that ships one
+// model in two formats thus has twice its bytes in "weights_bytes", but
+// counts its parameters from the first index, or from the sum of all files
+// when there is no index.
+Json weights_totals(const Snapshot& snapshot, const std::vector<Json>& summaries);
 
 // The dtype size in bytes that torch_dtype names ("float16" -> 2), or 0.
 uint64_t torch_dtype_size(std::string_view torch_dtype);
