@@ -1,6 +1,7 @@
 #include "mlv/checks/output.hpp"
 
 #include "mlv/util/term.hpp"
+#include "mlv/util/text.hpp"
 
 #include <map>
 #include <set>
@@ -40,10 +41,6 @@ std::string uri_of_path(std::string_view path) {
     return out;
 }
 
-std::string plural(size_t count, const std::string& word) {
-    return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
-}
-
 std::string summary_line(const CheckReport& report) {
     if (report.findings.empty()) {
         return "no findings";
@@ -52,12 +49,12 @@ std::string summary_line(const CheckReport& report) {
     for (const auto& finding : report.findings) {
         files.insert(finding.paths.front());
     }
-    std::string line = plural(report.count(Severity::error), "error") + ", " +
-                       plural(report.count(Severity::warning), "warning") + ", " +
+    std::string line = text::count_noun(report.count(Severity::error), "error") + ", " +
+                       text::count_noun(report.count(Severity::warning), "warning") + ", " +
                        std::to_string(report.count(Severity::info)) + " info in " +
-                       plural(files.size(), "file");
+                       text::count_noun(files.size(), "file");
     if (report.states.size() > 1) {
-        line += " (" + plural(report.states.size(), "commit") + " checked)";
+        line += " (" + text::count_noun(report.states.size(), "commit") + " checked)";
     }
     return line;
 }
@@ -73,8 +70,8 @@ std::string unread_weights_line(const CheckReport& report) {
         return "'" + paths.front() +
                "' not checked: its LFS object is not present locally (git lfs pull)";
     }
-    return std::to_string(paths.size()) +
-           " weights files not checked: their LFS objects are not present locally (git lfs pull)";
+    return text::count_noun(paths.size(), "weights file") +
+           " not checked: their LFS objects are not present locally (git lfs pull)";
 }
 
 } // namespace
@@ -155,7 +152,9 @@ std::string format_human(const CheckReport& report, Color color) {
         }
         if (finding->paths.front() != file) {
             file = finding->paths.front();
-            out += term::paint(file, term::Color::bold, paint) + "\n";
+            // NOTE: quoted with core.quotePath's default, because the
+            // report does not carry the repository's configuration.
+            out += term::paint(term::quote_path(file), term::Color::bold, paint) + "\n";
         }
         append_finding(report, *finding, paint, out);
     }

@@ -3,6 +3,7 @@
 #include "model_view.hpp"
 
 #include "mlv/checks/rules.hpp"
+#include "mlv/util/text.hpp"
 
 #include <algorithm>
 #include <set>
@@ -278,7 +279,7 @@ void check_gguf_ids(const ModelDirectory& directory, Findings& out) {
                 make_finding("special-token-id-out-of-range", {set.path},
                              "tokenizer.ggml." + name + "_token_id is " + std::to_string(id) +
                                  " in " + quote(set.path) + ", but the token list has " +
-                                 std::to_string(count) + " entries",
+                                 text::count_noun(count, "entry", "entries"),
                              "convert the model again, or fix the key with gguf-set-metadata",
                              {{"key", name}, {"id", id}, {"token_count", count}}));
         }

@@ -2,6 +2,7 @@
 #include "model_view.hpp"
 
 #include "mlv/checks/rules.hpp"
+#include "mlv/util/text.hpp"
 
 #include <algorithm>
 #include <map>
@@ -175,8 +176,8 @@ void check_row_agreement(const std::vector<RowLimit>& limits, Findings& out) {
         }
         out.push_back(make_finding(
             "vocab-size-mismatch", paths,
-            other.label + " has " + std::to_string(other.rows) + " rows, but " + reference.label +
-                " is " + std::to_string(reference.rows),
+            other.label + " has " + text::count_noun(other.rows, "row") + ", but " +
+                reference.label + " is " + std::to_string(reference.rows),
             "make vocab_size, the input embedding and the output head agree "
             "(model.resize_token_embeddings resizes both, save_pretrained updates vocab_size)",
             {{"rows", other.rows}, {"expected", reference.rows}}));
@@ -205,7 +206,7 @@ void check_padding(const ModelDirectory& directory, const std::vector<RowLimit>&
     int64_t extra = model.rows - *tokenizer_size;
     std::string surplus = model.label + " is " + std::to_string(model.rows) + ", " +
                           std::to_string(extra) + " more than the tokenizer's " +
-                          std::to_string(*tokenizer_size) + " ids";
+                          text::count_noun(*tokenizer_size, "id");
     Json values = {{"rows", model.rows}, {"tokenizer_size", *tokenizer_size}, {"padding", extra}};
     // Padding to a multiple of 64 is a deliberate speed-up; any other
     // surplus more often means tokens were removed or never added, so it is
@@ -410,9 +411,10 @@ void check_gguf_vocabulary(const detail::WeightSet& set, Findings& out) {
         }
         out.push_back(make_finding(
             "vocab-size-mismatch", {set.path},
-            quote(tensor.name) + " in " + quote(set.path) + " has " + std::to_string(*rows) +
-                " rows, but its token list (tokenizer.ggml.tokens) has " +
-                std::to_string(tokens.size()) + " entries",
+            quote(tensor.name) + " in " + quote(set.path) + " has " +
+                text::count_noun(*rows, "row") +
+                ", but its token list (tokenizer.ggml.tokens) has " +
+                text::count_noun(tokens.size(), "entry", "entries"),
             "convert the model again from a checkpoint whose tokenizer and embeddings agree",
             {{"tensor", tensor.name},
              {"rows", *rows},

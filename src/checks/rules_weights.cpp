@@ -4,6 +4,7 @@
 #include "mlv/checks/rules.hpp"
 #include "mlv/formats/shard_index.hpp"
 #include "mlv/util/path.hpp"
+#include "mlv/util/text.hpp"
 
 #include <algorithm>
 #include <map>
@@ -270,12 +271,13 @@ void check_gguf_shapes(const WeightSet& set, Findings& out) {
     auto groups = layer_indexes(set);
     auto found = groups.find("blk.");
     if (blocks && found != groups.end() && static_cast<int64_t>(found->second.size()) != *blocks) {
-        out.push_back(make_finding(
-            "layer-count", {set.path},
-            "tensor names in " + quote(set.path) + " have " + std::to_string(found->second.size()) +
-                " blocks, but " + *gguf.architecture + ".block_count is " + std::to_string(*blocks),
-            "convert the model again",
-            {{"layers", found->second.size()}, {"block_count", *blocks}}));
+        out.push_back(make_finding("layer-count", {set.path},
+                                   "tensor names in " + quote(set.path) + " have " +
+                                       text::count_noun(found->second.size(), "block") + ", but " +
+                                       *gguf.architecture + ".block_count is " +
+                                       std::to_string(*blocks),
+                                   "convert the model again",
+                                   {{"layers", found->second.size()}, {"block_count", *blocks}}));
     }
 }
 
@@ -317,10 +319,6 @@ std::string index_extension(std::string_view index_name) {
 }
 
 // "1 tensor", "3 tensors".
-std::string count_of(size_t count, std::string_view noun) {
-    return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
-}
-
 bool is_weight_extension(std::string_view extension) {
     return extension == "safetensors" || extension == "bin";
 }
@@ -422,19 +420,19 @@ void check_index(const ModelDirectory& directory, const Artifact& index_file,
         }
         const std::string& shard_path = it->second->path;
         if (!absent.empty()) {
-            out.push_back(
-                make_finding("shard-tensor-missing", {index_path, shard_path},
-                             quote(index_path) + " maps " + count_of(absent.size(), "tensor") +
-                                 " to " + quote(shard_path) +
-                                 " that its header does not have: " + detail::list_quoted(absent),
-                             "write the index again from the shards (save_pretrained writes both)",
-                             {{"tensors", absent}}));
+            out.push_back(make_finding(
+                "shard-tensor-missing", {index_path, shard_path},
+                quote(index_path) + " maps " + text::count_noun(absent.size(), "tensor") + " to " +
+                    quote(shard_path) +
+                    " that its header does not have: " + detail::list_quoted(absent),
+                "write the index again from the shards (save_pretrained writes both)",
+                {{"tensors", absent}}));
         }
         if (!unmapped.empty()) {
             out.push_back(make_finding(
                 "shard-tensor-unmapped", {index_path, shard_path},
-                quote(shard_path) + " has " + count_of(unmapped.size(), "tensor") + " that " +
-                    quote(index_path) +
+                quote(shard_path) + " has " + text::count_noun(unmapped.size(), "tensor") +
+                    " that " + quote(index_path) +
                     " does not map, so loaders skip them: " + detail::list_quoted(unmapped),
                 "add them to weight_map or remove them from the shard", {{"tensors", unmapped}}));
         }
@@ -444,7 +442,7 @@ void check_index(const ModelDirectory& directory, const Artifact& index_file,
         out.push_back(make_finding(
             "shard-total-size", {index_path},
             "total_size in " + quote(index_path) + " is " + std::to_string(*index.total_size) +
-                ", but the tensors of its shards take " + std::to_string(total) + " bytes",
+                ", but the tensors of its shards take " + text::count_noun(total, "byte"),
             "set metadata.total_size to " + std::to_string(total),
             {{"total_size", *index.total_size}, {"tensor_bytes", total}}));
     }

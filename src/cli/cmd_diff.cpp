@@ -191,12 +191,13 @@ char kind_letter(git::ChangeKind kind) {
     return 'M';
 }
 
-void print_human(const lifecycle::ChangeSetDiff& diff) {
+void print_human(const lifecycle::ChangeSetDiff& diff, term::QuoteHighBytes quoting) {
     bool color = term::use_color(term::Stream::out);
     for (const auto& file : diff.files) {
-        std::string header = std::string(1, kind_letter(file.kind)) + " " + file.path;
+        std::string header =
+            std::string(1, kind_letter(file.kind)) + " " + term::quote_path(file.path, quoting);
         if (file.old_path != file.path) {
-            header += " (from " + file.old_path + ")";
+            header += " (from " + term::quote_path(file.old_path, quoting) + ")";
         }
         header += " [" + std::string(artifacts::to_string(file.role)) + "]";
         std::cout << term::paint(header, term::Color::bold, color) << '\n';
@@ -229,7 +230,7 @@ void run_diff(const DiffCommandOptions& options, const CommandContext& context) 
         print_json(out);
         return;
     }
-    print_human(diff);
+    print_human(diff, path_quoting(repo));
 }
 
 } // namespace

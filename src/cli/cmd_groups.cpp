@@ -9,6 +9,7 @@
 #include "mlv/lifecycle/history.hpp"
 #include "mlv/util/error.hpp"
 #include "mlv/util/term.hpp"
+#include "mlv/util/text.hpp"
 
 #include <cstdio>
 #include <iostream>
@@ -31,22 +32,23 @@ std::string fixed(double value) {
     return buffer;
 }
 
-std::string join(const std::vector<std::string>& items) {
+// Joins file names with ", ", each quoted as Git quotes paths.
+std::string join(const std::vector<std::string>& items, term::QuoteHighBytes quoting) {
     std::string out;
     for (const auto& item : items) {
-        out += (out.empty() ? "" : ", ") + item;
+        out += (out.empty() ? "" : ", ") + term::quote_path(item, quoting);
     }
     return out;
 }
 
 void print_group(const lifecycle::MinedGroup& group, const lifecycle::CoChangeGraph& graph,
-                 bool color) {
+                 term::QuoteHighBytes quoting, bool color) {
     std::cout << '\n'
-              << term::paint(group.name, term::Color::bold, color) << "  (" << group.members.size()
-              << " files, cohesion " << fixed(group.cohesion) << ", density "
-              << fixed(group.density) << ")\n";
+              << term::paint(group.name, term::Color::bold, color) << "  ("
+              << text::count_noun(group.members.size(), "file") << ", cohesion "
+              << fixed(group.cohesion) << ", density " << fixed(group.density) << ")\n";
     for (const size_t node : group.nodes) {
-        std::cout << "    " << graph.nodes[node].name;
+        std::cout << "    " << term::quote_path(graph.nodes[node].name, quoting);
         if (!graph.nodes[node].present) {
             std::cout << term::paint("  (deleted)", term::Color::dim, color);
         }
@@ -57,19 +59,15 @@ void print_group(const lifecycle::MinedGroup& group, const lifecycle::CoChangeGr
         std::cout << "  no built-in group shares a member\n";
     }
     for (const auto& entry : group.comparison) {
-        std::cout << "  built-in '" << entry.builtin << "': shares " << join(entry.shared) << '\n';
+        std::cout << "  built-in '" << entry.builtin << "': shares " << join(entry.shared, quoting)
+                  << '\n';
         if (!entry.mined_only.empty()) {
-            std::cout << "      only mined: " << join(entry.mined_only) << '\n';
+            std::cout << "      only mined: " << join(entry.mined_only, quoting) << '\n';
         }
         if (!entry.builtin_only.empty()) {
-            std::cout << "      only built-in: " << join(entry.builtin_only) << '\n';
+            std::cout << "      only built-in: " << join(entry.builtin_only, quoting) << '\n';
         }
     }
-}
-
-// Returns "1 commit" or "2 commits".
-std::string count_of(size_t count, std::string_view noun) {
-    return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
 }
 
 // Prints where every commit of the history went, so that the counts add up
@@ -78,31 +76,33 @@ void print_counts(const lifecycle::GroupsResult& result, size_t commit_count,
                   size_t bulk_node_limit) {
     using lifecycle::Exclusion;
     const auto& graph = result.graph;
-    std::cout << count_of(result.groups.size(), "group") << " from "
-              << count_of(commit_count, "commit") << ", modularity "
+    std::cout << text::count_noun(result.groups.size(), "group") << " from "
+              << text::count_noun(commit_count, "commit") << ", modularity "
               << fixed(result.partition.modularity) << '\n';
     std::cout << "  commits: " << graph.commits_counted << " counted, "
               << graph.commits_without_changes << " without file changes, "
               << lifecycle::excluded_count(graph, Exclusion::initial_import)
-              << " in the initial import, " << lifecycle::excluded_count(graph, Exclusion::merge)
-              << " merges, " << lifecycle::excluded_count(graph, Exclusion::bulk) << " bulk (over "
-              << bulk_node_limit << " files)\n";
+              << " in the initial import, "
+              << text::count_noun(lifecycle::excluded_count(graph, Exclusion::merge), "merge")
+              << ", " << lifecycle::excluded_count(graph, Exclusion::bulk) << " bulk (over "
+              << text::count_noun(bulk_node_limit, "file") << ")\n";
     std::cout << "  sessions: " << graph.sessions_counted + graph.sessions_excluded
               << " built from the counted commits, " << graph.sessions_counted << " counted, "
-              << graph.sessions_excluded << " bulk (over " << bulk_node_limit << " files)\n";
+              << graph.sessions_excluded << " bulk (over "
+              << text::count_noun(bulk_node_limit, "file") << ")\n";
 }
 
-void print_text(const lifecycle::GroupsResult& result, size_t commit_count,
-                size_t bulk_node_limit) {
+void print_text(const lifecycle::GroupsResult& result, size_t commit_count, size_t bulk_node_limit,
+                term::QuoteHighBytes quoting) {
     const bool color = term::use_color(term::Stream::out);
     const auto& graph = result.graph;
     print_counts(result, commit_count, bulk_node_limit);
 
     for (const auto& group : result.groups) {
-        print_group(group, graph, color);
+        print_group(group, graph, quoting, color);
     }
     if (!result.ungrouped.empty()) {
-        std::cout << "\nungrouped: " << join(result.ungrouped) << '\n';
+        std::cout << "\nungrouped: " << join(result.ungrouped, quoting) << '\n';
     }
 }
 
@@ -142,10 +142,10 @@ int run_groups(const GroupsCommandOptions& options, const CommandContext& contex
         return exit_code::ok;
     }
 
-    print_text(result, history.size(), options.bulk_node_limit);
+    print_text(result, history.size(), options.bulk_node_limit, path_quoting(repo));
     if (options.write) {
-        std::cout << "\nwrote " << count_of(written_count, "group") << " to '" << written_path
-                  << "'\n";
+        std::cout << "\nwrote " << text::count_noun(written_count, "group") << " to '"
+                  << written_path << "'\n";
     }
     return exit_code::ok;
 }

@@ -7,6 +7,7 @@
 #include "mlv/lifecycle/history.hpp"
 #include "mlv/util/error.hpp"
 #include "mlv/util/term.hpp"
+#include "mlv/util/text.hpp"
 
 #include <cstdio>
 #include <ctime>
@@ -154,8 +155,8 @@ std::string session_header(const SessionInfo& session,
     size_t count = session.last - session.first + 1;
     return "session " + std::to_string(session.number) + ": " + first.author.name + " <" +
            first.author.email + ">, " + format_time(first.author, true) + " .. " +
-           format_time(last.author, true) + ", " + std::to_string(count) +
-           (count == 1 ? " commit" : " commits") + " (" + stage_counts(session) + ")";
+           format_time(last.author, true) + ", " + text::count_noun(count, "commit") + " (" +
+           stage_counts(session) + ")";
 }
 
 std::string phase_lines(const lifecycle::Phases& phases,
@@ -164,13 +165,13 @@ std::string phase_lines(const lifecycle::Phases& phases,
     if (!phases.development_end) {
         return "development phase: none (no commit changes weights or architecture)\n"
                "maintenance phase: all " +
-               std::to_string(records.size()) + " commits\n";
+               text::count_noun(records.size(), "commit") + "\n";
     }
     const auto& end = records[*phases.development_end];
     out += "development phase: " + records.front().commit.id.substr(0, 7) + " .. " +
            end.commit.id.substr(0, 7) + " (" + format_time(records.front().commit.author, true) +
            " .. " + format_time(end.commit.author, true) + ", " +
-           std::to_string(*phases.development_end + 1) + " commits), ended by a " +
+           text::count_noun(*phases.development_end + 1, "commit") + "), ended by a " +
            std::string(lifecycle::to_string(end.stage)) + " commit\n";
     if (phases.maintenance_begin >= records.size()) {
         out += "maintenance phase: not reached (the last commit changes weights or "
@@ -180,7 +181,7 @@ std::string phase_lines(const lifecycle::Phases& phases,
     const auto& begin = records[phases.maintenance_begin];
     out += "maintenance phase: since " + begin.commit.id.substr(0, 7) + " (" +
            format_time(begin.commit.author, true) + ", " +
-           std::to_string(records.size() - phases.maintenance_begin) + " commits)\n";
+           text::count_noun(records.size() - phases.maintenance_begin, "commit") + ")\n";
     return out;
 }
 

@@ -9,6 +9,7 @@
 #include "mlv/lifecycle/report.hpp"
 #include "mlv/util/error.hpp"
 #include "mlv/util/file.hpp"
+#include "mlv/util/text.hpp"
 
 #include <sys/stat.h>
 
@@ -77,8 +78,8 @@ int run_report(const ReportCommandOptions& options, const CommandContext& contex
         return exit_code::ok;
     }
     check_or_die(write_file_atomic(options.output, html));
-    std::cout << "wrote '" << options.output << "' (" << history.size()
-              << (history.size() == 1 ? " commit" : " commits") << ")\n";
+    std::cout << "wrote '" << options.output << "' (" << text::count_noun(history.size(), "commit")
+              << ")\n";
     return exit_code::ok;
 }
 

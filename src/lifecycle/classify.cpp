@@ -6,6 +6,7 @@
 #include "mlv/formats/shard_index.hpp"
 #include "mlv/util/path.hpp"
 #include "mlv/util/size.hpp"
+#include "mlv/util/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -567,8 +568,9 @@ class Rules {
         const auto& counts = facts_.shard_counts[artifact.format];
         if (number && !counts.empty() && !counts.count(number->count)) {
             evidence_.stage(Stage::conversion, "adds " + change.path + " in a new shard layout (" +
-                                                   std::to_string(number->count) + " shards, was " +
-                                                   std::to_string(*counts.begin()) + ")");
+                                                   text::count_noun(number->count, "shard") +
+                                                   ", was " + std::to_string(*counts.begin()) +
+                                                   ")");
             return;
         }
         added_weight_lines_.push_back("adds weights file " + change.path);
@@ -623,8 +625,8 @@ class Rules {
         const std::string& path = change.path;
         if (!shards.tensors_added.empty() || !shards.tensors_removed.empty()) {
             evidence_.stage(Stage::architecture,
-                            path + ": " + std::to_string(shards.tensors_added.size()) +
-                                " tensors added, " + std::to_string(shards.tensors_removed.size()) +
+                            path + ": " + text::count_noun(shards.tensors_added.size(), "tensor") +
+                                " added, " + std::to_string(shards.tensors_removed.size()) +
                                 " removed");
             return;
         }
@@ -649,8 +651,9 @@ class Rules {
                                                    std::to_string(shards.old_shard_count) + " -> " +
                                                    std::to_string(shards.new_shard_count));
         } else if (!shards.moved.empty()) {
-            evidence_.stage(Stage::conversion, path + ": " + std::to_string(shards.moved.size()) +
-                                                   " tensors moved between shards");
+            evidence_.stage(Stage::conversion, path + ": " +
+                                                   text::count_noun(shards.moved.size(), "tensor") +
+                                                   " moved between shards");
         }
     }
 

@@ -2,6 +2,7 @@
 
 #include "diff_parts.hpp"
 #include "mlv/util/size.hpp"
+#include "mlv/util/text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -221,7 +222,7 @@ std::string describe_added(const Artifact& artifact) {
     std::string line =
         std::string(artifacts::to_string(artifact.format)) + ", " + format_size(artifact.size);
     if (const auto* tensors = detail::tensors_of(artifact)) {
-        line += ", " + std::to_string(tensors->size()) + " tensors";
+        line += ", " + text::count_noun(tensors->size(), "tensor");
     }
     if (!artifact.content_present()) {
         line += " (LFS object not present)";

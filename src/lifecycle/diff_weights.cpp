@@ -3,6 +3,7 @@
 
 #include "mlv/util/path.hpp"
 #include "mlv/util/size.hpp"
+#include "mlv/util/text.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -340,8 +341,8 @@ void summarize_weights(FileDiff& diff) {
     }
 
     if (diff.values == ValueCheck::compared && counts[TensorChange::Kind::values_changed] == 0) {
-        diff.summary.push_back("values unchanged in " + std::to_string(diff.tensors_compared) +
-                               " tensors");
+        diff.summary.push_back("values unchanged in " +
+                               text::count_noun(diff.tensors_compared, "tensor"));
     }
     if (diff.values == ValueCheck::content_changed) {
         std::string line =
@@ -405,13 +406,13 @@ void summarize_shards(FileDiff& diff) {
                         text(shards.new_total_size));
     }
     if (!shards.moved.empty()) {
-        parts.push_back(std::to_string(shards.moved.size()) + " tensors moved between shards");
+        parts.push_back(text::count_noun(shards.moved.size(), "tensor") + " moved between shards");
     }
     if (!shards.tensors_added.empty()) {
-        parts.push_back(std::to_string(shards.tensors_added.size()) + " tensors added");
+        parts.push_back(text::count_noun(shards.tensors_added.size(), "tensor") + " added");
     }
     if (!shards.tensors_removed.empty()) {
-        parts.push_back(std::to_string(shards.tensors_removed.size()) + " tensors removed");
+        parts.push_back(text::count_noun(shards.tensors_removed.size(), "tensor") + " removed");
     }
     if (parts.empty()) {
         return;
@@ -526,13 +527,15 @@ std::vector<Conversion> detect_conversions(const std::vector<FileChange>& change
             bool names_known = source.names_complete && target.names_complete;
             conversion.tensors_match = names_known && source.names == target.names;
             conversion.tensor_count = names_known ? target.names.size() : 0;
-            conversion.summary = std::to_string(source.files.size()) + " " +
-                                 std::string(artifacts::to_string(source_key.second)) +
-                                 " file(s) replaced by " + std::to_string(target.files.size()) +
-                                 " " + std::string(artifacts::to_string(to_format)) + " file(s)";
+            std::string source_noun =
+                std::string(artifacts::to_string(source_key.second)) + " file";
+            std::string target_noun = std::string(artifacts::to_string(to_format)) + " file";
+            conversion.summary = text::count_noun(source.files.size(), source_noun) +
+                                 " replaced by " +
+                                 text::count_noun(target.files.size(), target_noun);
             if (conversion.tensors_match) {
                 conversion.summary +=
-                    " with the same " + std::to_string(conversion.tensor_count) + " tensors";
+                    " with the same " + text::count_noun(conversion.tensor_count, "tensor");
             } else if (names_known) {
                 conversion.summary += "; tensor names differ";
             } else {
@@ -566,11 +569,11 @@ std::vector<Conversion> detect_conversions(const std::vector<FileChange>& change
             }
             conversion.tensors_match = true;
             conversion.tensor_count = existing.size();
-            conversion.summary = std::to_string(target.files.size()) + " " +
-                                 std::string(artifacts::to_string(to_format)) +
-                                 " file(s) added with the same " + std::to_string(existing.size()) +
-                                 " tensors as the " + std::string(artifacts::to_string(other)) +
-                                 " weights";
+            conversion.summary =
+                text::count_noun(target.files.size(),
+                                 std::string(artifacts::to_string(to_format)) + " file") +
+                " added with the same " + text::count_noun(existing.size(), "tensor") + " as the " +
+                std::string(artifacts::to_string(other)) + " weights";
             out.push_back(std::move(conversion));
         }
     }

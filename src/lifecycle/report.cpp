@@ -3,6 +3,7 @@
 #include "mlv/lifecycle/report.hpp"
 
 #include "mlv/util/size.hpp"
+#include "mlv/util/text.hpp"
 #include "report_parts.hpp"
 
 #include <algorithm>
@@ -68,11 +69,11 @@ std::string header(const std::vector<CommitRecord>& history, const ReportOptions
         sessions.insert(session_key(history, i));
     }
     out += "<div class=\"stats\">";
-    out += stat(std::to_string(history.size()), "commits");
+    out += stat(std::to_string(history.size()), text::noun_for(history.size(), "commit"));
     out += stat(format_date(history.front().commit.author.time), "first commit");
     out += stat(format_date(history.back().commit.author.time), "last commit");
-    out += stat(std::to_string(authors.size()), "authors");
-    out += stat(std::to_string(sessions.size()), "change sessions");
+    out += stat(std::to_string(authors.size()), text::noun_for(authors.size(), "author"));
+    out += stat(std::to_string(sessions.size()), text::noun_for(sessions.size(), "change session"));
     out += stat(format_size(history.back().weights_total_size), "weights at the end");
     out += "</div>";
     return out;
@@ -197,8 +198,8 @@ std::string distribution_section(const std::vector<CommitRecord>& history,
     } else {
         out += bar_chart(kinds, "commits per maintenance type");
         out += "<p class=\"note\">In the maintenance phase (" +
-               std::to_string(history.size() - maintenance_start) + " commits): " + phase_counts +
-               ".</p>";
+               text::count_noun(history.size() - maintenance_start, "commit") +
+               "): " + phase_counts + ".</p>";
     }
     out += "</div></div></section>";
     return out;

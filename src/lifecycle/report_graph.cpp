@@ -4,6 +4,7 @@
 #include "report_parts.hpp"
 
 #include "mlv/lifecycle/report.hpp"
+#include "mlv/util/text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -89,8 +90,8 @@ std::string node_tooltip(const CoChangeNode& node, const std::string& group) {
         tooltip += " (deleted)";
     }
     tooltip += "\n" + (group.empty() ? std::string("ungrouped") : "group: " + group);
-    tooltip += "\nchanged in " + std::to_string(node.commits) + " commits, " +
-               std::to_string(node.sessions) + " sessions";
+    tooltip += "\nchanged in " + text::count_noun(node.commits, "commit") + ", " +
+               text::count_noun(node.sessions, "session");
     if (!node.former_names.empty()) {
         tooltip += "\nformer names:";
         for (const auto& name : node.former_names) {
@@ -191,8 +192,8 @@ std::string draw_graph(const GroupsResult& groups) {
                 "\" stroke-width=\"" + fixed(0.8 + 5.0 * edge.weight, 1) + "\"><title>" +
                 escape_html(groups.graph.nodes[edge.a].name + " \u2013 " +
                             groups.graph.nodes[edge.b].name + "\nweight " + fixed(edge.weight, 2) +
-                            ": together in " + std::to_string(edge.commits) + " commits, " +
-                            std::to_string(edge.sessions) + " sessions") +
+                            ": together in " + text::count_noun(edge.commits, "commit") + ", " +
+                            text::count_noun(edge.sessions, "session")) +
                 "</title></path>";
         }
     }
@@ -288,8 +289,9 @@ std::string groups_section(const GroupsResult& groups) {
            "). Commits: " + std::to_string(graph.commits_counted) + " counted, " +
            std::to_string(graph.commits_without_changes) + " without file changes, " +
            std::to_string(excluded_count(graph, Exclusion::initial_import)) +
-           " in the initial import, " + std::to_string(excluded_count(graph, Exclusion::merge)) +
-           " merges, " + std::to_string(excluded_count(graph, Exclusion::bulk)) +
+           " in the initial import, " +
+           text::count_noun(excluded_count(graph, Exclusion::merge), "merge") + ", " +
+           std::to_string(excluded_count(graph, Exclusion::bulk)) +
            " bulk. Sessions of counted commits: " + std::to_string(graph.sessions_counted) +
            " counted, " + std::to_string(graph.sessions_excluded) +
            " bulk. Edge width follows the edge weight, and hollow nodes are deleted "

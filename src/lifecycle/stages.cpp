@@ -3,6 +3,7 @@
 #include "mlv/lifecycle/stages.hpp"
 
 #include "mlv/formats/hf_config.hpp"
+#include "mlv/util/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -237,7 +238,7 @@ std::string hidden_lines(const std::vector<std::string>& hidden) {
     }
     const std::string count = "+" + std::to_string(hidden.size()) + " more";
     if (names.size() > max_names_length) {
-        return count + (hidden.size() == 1 ? " change" : " changes");
+        return count + " " + text::noun_for(hidden.size(), "change");
     }
     return count + ": " + names;
 }
@@ -281,7 +282,7 @@ std::string summarize_changes(const std::vector<FileChange>& changes, const Chan
     }
     std::stable_sort(parts.begin(), parts.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
-    std::string counted = std::to_string(changes.size()) + " files: ";
+    std::string counted = text::count_noun(changes.size(), "file") + ": ";
     for (size_t i = 0; i < parts.size(); ++i) {
         counted += (i ? ", " : "") + parts[i].second;
     }

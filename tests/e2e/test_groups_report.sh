@@ -135,7 +135,7 @@ python3 - "$work/groups.txt" "$(git rev-list --count HEAD)" <<'EOF' || fail "gro
 import re, sys
 text = open(sys.argv[1]).read()
 line = re.search(r"^  commits: (.*)$", text, re.M).group(1)
-counts = [int(n) for n in re.findall(r"(\d+) (?:counted|without|in the|merges|bulk)", line)]
+counts = [int(n) for n in re.findall(r"(\d+) (?:counted|without|in the|merges?|bulk)", line)]
 assert len(counts) == 5, line
 assert sum(counts) == int(sys.argv[2]), (line, sys.argv[2])
 EOF

@@ -265,7 +265,7 @@ git rm -q weights.safetensors
 write_gguf model.gguf 12
 commit "Convert to GGUF"
 "$GIT_MLV" diff HEAD~1 HEAD >"$work/diff"
-expect_line "$work/diff" "replaced by 1 gguf file(s) with the same 2 tensors"
+expect_line "$work/diff" "replaced by 1 gguf file with the same 2 tensors"
 "$GIT_MLV" log --json >"$work/log.json"
 python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["commits"]; assert c[-1]["stage"]=="conversion" and c[-1]["maintenance"]=="adaptive", c[-1]' \
     "$work/log.json" || fail "safetensors to GGUF is not an adaptive conversion"

@@ -83,6 +83,15 @@ assert formats["pytorch"]["layout"] == "zip", formats
 print("show json: ok")
 PY
 
+# --- other commands: counts of one and quoted paths ---------------------
+git mlv log --sessions > "$work/log.txt"
+grep -q "^session 1: .*, 1 commit (" "$work/log.txt" || fail "session of one commit: $(cat "$work/log.txt")"
+echo '{"a": 2}' > "odd${tab}name.json"
+git mlv diff > "$work/diff.txt"
+grep -q '^M "odd\\tname.json" \[' "$work/diff.txt" || fail "diff path not quoted: $(cat "$work/diff.txt")"
+grep -q "$tab" "$work/diff.txt" && fail "raw tab in the diff listing"
+git checkout -q -- "odd${tab}name.json"
+
 # --- status: every kind, staged and unstaged ----------------------------
 python3 - "$MLV_SOURCE_DIR/tests/e2e" <<'PY'
 import sys
@@ -163,6 +172,7 @@ git mlv status --json | python3 -c '
 import json, sys
 report = json.load(sys.stdin)
 missing = [a["path"] for a in report["lfs_missing"]]
-assert "model.safetensors" not in missing and "pytorch_model.bin" not in missing, missing
+assert "model.safetensors" not in missing, missing
+assert "pytorch_model.bin" not in missing, missing
 '
 echo "ok"

@@ -328,7 +328,7 @@ TEST_CASE("pytorch to safetensors is conversion") {
                            "Adding `safetensors` variant of this model");
     CHECK(result.stage == Stage::conversion);
     CHECK(result.maintenance == Maintenance::adaptive);
-    CHECK(has_evidence(result, "1 pytorch file(s) replaced by 1 safetensors file(s)"));
+    CHECK(has_evidence(result, "1 pytorch file replaced by 1 safetensors file"));
 }
 
 TEST_CASE("deleting an unreferenced shard") {

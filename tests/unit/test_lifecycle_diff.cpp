@@ -49,7 +49,7 @@ TEST_CASE("pytorch to safetensors conversion") {
     CHECK(conversion.tensors_match);
     CHECK(conversion.tensor_count == 2);
     CHECK(conversion.summary ==
-          "2 pytorch file(s) replaced by 2 safetensors file(s) with the same 2 tensors");
+          "2 pytorch files replaced by 2 safetensors files with the same 2 tensors");
 }
 
 TEST_CASE("file diff json shape") {
@@ -120,4 +120,11 @@ TEST_CASE("change_detail without description") {
     diff.kind = git::ChangeKind::added;
     diff.summary = {"added: "};
     CHECK(diff.change_detail().empty());
+}
+
+TEST_CASE("added weights with one tensor") {
+    auto weights = make_artifact("model.safetensors", Role::weights, Format::safetensors, "one",
+                                 test::make_header({{"w", {2}}}), 1500);
+    auto diff = diff_file(test::added(weights));
+    CHECK(diff.headline() == "added: safetensors, 1.5 KiB, 1 tensor");
 }
