@@ -95,7 +95,7 @@ void print_footer(const artifacts::Inventory& inventory) {
     if (formats.empty()) {
         std::cout << "; no weights files\n";
     } else if (formats.size() == 1) {
-        std::cout << "; weights: " << format_totals_line(formats.front()) << '\n';
+        std::cout << "; weights in " << format_totals_line(formats.front()) << '\n';
     } else {
         // Each format on its own line: a repository that ships one model as
         // both .bin and .safetensors holds it twice, so a sum would mislead.

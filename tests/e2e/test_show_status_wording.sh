@@ -66,6 +66,12 @@ grep -q "$tab" "$work/show.txt" && fail "raw tab in the listing"
 # 13 artifacts and 3 footer lines.
 [ "$(grep -c . "$work/show.txt")" -eq 16 ] || fail "listing is not one line per artifact"
 
+git mlv show model.safetensors > "$work/one.txt"
+grep -q "^1 artifact; weights in safetensors: 1 file, .*, 2312 parameters$" "$work/one.txt" ||
+    fail "footer of one artifact: $(cat "$work/one.txt")"
+git mlv show config.json > "$work/one.txt"
+grep -q "^1 artifact; no weights files$" "$work/one.txt" || fail "footer without weights: $(cat "$work/one.txt")"
+
 git mlv show --json > "$work/show.json"
 python3 - "$work/show.json" <<'PY'
 import json, sys
