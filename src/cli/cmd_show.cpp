@@ -129,14 +129,20 @@ void print_inventory(const artifacts::Inventory& inventory, term::QuoteHighBytes
                                      ? term::Color::magenta
                                  : artifact.role == artifacts::Role::config ? term::Color::yellow
                                                                             : term::Color::none;
-        std::cout << pad(paths[i], width) << "  "
-                  << term::paint(pad(std::string(artifacts::to_string(artifact.role)), 9),
-                                 role_color, color)
-                  << "  " << pad(format_size(artifact.size), 10) << "  "
-                  << term::paint(artifact.oid.substr(0, 12), term::Color::dim, color) << "  "
-                  << pad(storage_word(artifact, enriched), 13) << "  "
-                  << pad(std::string(artifacts::to_string(artifact.format)), 18) << "  " << summary
-                  << '\n';
+        std::string row = pad(paths[i], width) + "  " +
+                          term::paint(pad(std::string(artifacts::to_string(artifact.role)), 9),
+                                      role_color, color) +
+                          "  " + pad(format_size(artifact.size), 10) + "  " +
+                          term::paint(artifact.oid.substr(0, 12), term::Color::dim, color) + "  " +
+                          pad(storage_word(artifact, enriched), 13) + "  " +
+                          pad(std::string(artifacts::to_string(artifact.format)), 18) + "  " +
+                          summary;
+
+        // An empty summary would leave the padding as trailing spaces.
+        while (!row.empty() && row.back() == ' ') {
+            row.pop_back();
+        }
+        std::cout << row << '\n';
     }
     print_footer(inventory);
 }
@@ -185,7 +191,9 @@ int run_show(const ShowOptions& options, const CommandContext& context) {
 
     if (options.json) {
         print_json(inventory_json(inventory));
-    } else {
+    } else if (!inventory.snapshot.artifacts.empty() || split.paths.empty()) {
+        // When the paths select nothing, the pathspec errors below are the
+        // whole answer, and an empty table with a zero footer is noise.
         bool color = term::use_color(term::Stream::out);
         print_inventory(inventory, path_quoting(repo), color);
     }
