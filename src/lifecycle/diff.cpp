@@ -218,12 +218,19 @@ artifacts::Role role_of(const FileChange& change) {
     return artifacts::Role::other;
 }
 
-std::string describe_added(const Artifact& artifact) {
+std::string describe_artifact(const Artifact& artifact) {
     std::string line =
         std::string(artifacts::to_string(artifact.format)) + ", " + format_size(artifact.size);
     if (const auto* tensors = detail::tensors_of(artifact)) {
         line += ", " + text::count_noun(tensors->size(), "tensor");
     }
+    return line;
+}
+
+// A deleted file needs no content, so only an added one mentions an absent
+// LFS object, which explains why it has no tensor count.
+std::string describe_added(const Artifact& artifact) {
+    std::string line = describe_artifact(artifact);
     if (!artifact.content_present()) {
         line += " (LFS object not present)";
     }
@@ -265,7 +272,7 @@ void add_kind_line(FileDiff& diff, const FileChange& change) {
         break;
     case git::ChangeKind::deleted:
         diff.summary.push_back(std::string(deleted_prefix) +
-                               (change.before ? describe_added(*change.before) : ""));
+                               (change.before ? describe_artifact(*change.before) : ""));
         break;
     case git::ChangeKind::renamed:
     case git::ChangeKind::copied: {

@@ -14,7 +14,7 @@ namespace {
 // Bump whenever classification, summaries, evidence or file headlines
 // change their output; the executable's identity in the key only guards
 // against stale entries when the binary file itself changes.
-constexpr int classifier_version = 2;
+constexpr int classifier_version = 3;
 
 void append_file_identity(std::string& material, const std::string& path) {
     material += path;

@@ -74,7 +74,7 @@ TEST_CASE("change_detail drops the kind word") {
 
     auto deleted_diff = diff_file(test::deleted(weights));
     CHECK(deleted_diff.headline().rfind("deleted: ", 0) == 0);
-    CHECK(deleted_diff.change_detail() == "safetensors, 1.5 KiB (LFS object not present)");
+    CHECK(deleted_diff.change_detail() == "safetensors, 1.5 KiB");
 }
 
 TEST_CASE("change_detail of renames") {
