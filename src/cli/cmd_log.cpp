@@ -343,6 +343,7 @@ void register_log(CLI::App& app, CommandContext& context) {
         "log", "Show the history with a lifecycle stage and maintenance type per commit");
     command->footer("Stages: initial_import, architecture, training, fine_tuning, tokenizer,\n"
                     "configuration, conversion, evaluation, documentation, maintenance.\n"
+                    "Stages in [+...] after a summary are secondary stages of that commit.\n"
                     "docs/lifecycle.md gives the rule and evidence behind each.");
     set_synopsis(*command, "git mlv log [<options>] [<revision-range>]");
     add_verbose_flag(*command);
