@@ -192,8 +192,8 @@ int run_show(const ShowOptions& options, const CommandContext& context) {
     if (options.json) {
         print_json(inventory_json(inventory));
     } else if (!inventory.snapshot.artifacts.empty() || split.paths.empty()) {
-        // When the paths select nothing, the pathspec errors below are the
-        // whole answer, and an empty table with a zero footer is noise.
+        // When the paths select nothing, the pathspec errors below say all there
+        // is to say, and an empty table with a zero footer is noise.
         bool color = term::use_color(term::Stream::out);
         print_inventory(inventory, path_quoting(repo), color);
     }
