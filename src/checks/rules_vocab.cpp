@@ -219,9 +219,9 @@ void check_padding(const ModelDirectory& directory, const std::vector<RowLimit>&
     }
     auto finding = make_finding(
         "vocab-padding", {model.path},
-        surplus + ": the tokenizer has no token for the last " + text::count_noun(extra, "id") +
-            ", and " + std::to_string(model.rows) +
-            " is not a multiple of 64 as padding usually is",
+        surplus + ": the tokenizer has no token for the last " +
+            (extra == 1 ? std::string("id") : text::count_noun(extra, "id")) + ", and " +
+            std::to_string(model.rows) + " is not a multiple of 64 as padding usually is",
         "check that no tokens are missing from the tokenizer, or pad vocab_size to a multiple "
         "of 64",
         std::move(values));

@@ -234,6 +234,7 @@ TEST_CASE("vocab: one row too many is not padding") {
     CHECK(padding[0].severity == Severity::warning);
     CHECK(padding[0].message.find("(padding)") == std::string::npos);
     CHECK(padding[0].values["padding"] == 1);
+    CHECK(padding[0].message.find("no token for the last id,") != std::string::npos);
 }
 
 TEST_CASE("vocab: output head rows differ") {
