@@ -345,8 +345,8 @@ std::string summary_line(const Artifact& artifact) {
         return line;
     }
     // tokenizer.json lists added tokens in "added_tokens", and
-    // tokenizer_config.json in "added_tokens_decoder". Both lines say "added
-    // tokens", and the config's names its key because older configs lack it.
+    // tokenizer_config.json in "added_tokens_decoder". Both lines read "added
+    // tokens". The config's line names its key because older configs lack it.
     if (const auto* tokenizer = std::get_if<formats::TokenizerJson>(&metadata)) {
         std::string line =
             tokenizer->model_type + ", " + text::count_noun(tokenizer->total_size, "token");

@@ -97,8 +97,8 @@ void print_footer(const artifacts::Inventory& inventory) {
     } else if (formats.size() == 1) {
         std::cout << "; weights in " << format_totals_line(formats.front()) << '\n';
     } else {
-        // Each format on its own line: a repository that ships one model as
-        // both .bin and .safetensors holds it twice, so a sum would mislead.
+        // Each format gets its own line because a repository that ships one
+        // model as both .bin and .safetensors contains it twice.
         std::cout << "; weights in " << formats.size() << " formats:\n";
         for (const auto& entry : formats) {
             std::cout << "  " << format_totals_line(entry) << '\n';
@@ -192,8 +192,8 @@ int run_show(const ShowOptions& options, const CommandContext& context) {
     if (options.json) {
         print_json(inventory_json(inventory));
     } else if (!inventory.snapshot.artifacts.empty() || split.paths.empty()) {
-        // When the paths select nothing, the pathspec errors below say all there
-        // is to say, and an empty table with a zero footer is noise.
+        // When the paths select nothing, the pathspec errors below are the
+        // whole output, because an empty table with a zero footer is noise.
         bool color = term::use_color(term::Stream::out);
         print_inventory(inventory, path_quoting(repo), color);
     }

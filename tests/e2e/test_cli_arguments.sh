@@ -1,7 +1,7 @@
 #!/bin/bash
 # Git's argument rules on every command: options are parsed before the
-# repository is opened, revisions are told from paths as git log does, "--"
-# separates them, and a path that matches no artifact is an error.
+# repository is opened, revisions are distinguished from paths as git log
+# does, "--" separates them, and a path that matches no artifact is an error.
 set -euo pipefail
 : "${GIT_MLV:?}" "${MLV_SOURCE_DIR:?}"
 export PATH="$(dirname "$GIT_MLV"):$PATH"

@@ -1,6 +1,6 @@
 // Reading a Git blob in order without holding all of it in memory.
 //
-// libgit2 1.5 inflates a blob whole (git_blob_lookup), and its odb.h says
+// libgit2 1.5 inflates a blob whole (git_blob_lookup), and its odb.h states
 // that most backends do not support streaming reads (git_odb_open_rstream).
 // `git cat-file blob` streams loose and packed blobs alike. Git stores blobs
 // above core.bigFileThreshold (512 MiB by default) without deltas, which it

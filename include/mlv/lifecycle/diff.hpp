@@ -69,7 +69,7 @@ enum class ValueGap {
     old_object_missing, // the LFS object of the old version is not present locally
     new_object_missing,
     objects_missing,     // neither version's LFS object is present locally
-    unreadable,          // a version could not be parsed or read; FileDiff::errors says why
+    unreadable,          // a version could not be parsed or read, see FileDiff::errors
     format_not_compared, // the format has no tensor list or no located tensor data
 };
 
